@@ -1,0 +1,11 @@
+using System.CommandLine;
+
+namespace Probing.Workbench.Commands;
+
+/// <summary>Every command of the CLI, one line each.</summary>
+public static class CommandCatalog
+{
+    public static IEnumerable<Command> All() =>
+    [
+    ];
+}

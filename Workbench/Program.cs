@@ -1,0 +1,16 @@
+using System.CommandLine;
+using Probing.Training.Infrastructure;
+using Probing.Workbench.Commands;
+
+var root = new RootCommand("Probing: a workbench for studying representational collapse in fine-tuned text encoders.");
+foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
+
+try
+{
+    return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (InputError e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 2;
+}
