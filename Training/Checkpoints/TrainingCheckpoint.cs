@@ -1,0 +1,46 @@
+using Probing.Training.Infrastructure;
+using Probing.Training.Model;
+using Probing.Training.Optimization;
+using static TorchSharp.torch;
+
+namespace Probing.Training.Checkpoints;
+
+/// <summary>
+/// What resuming needs: model weights, optimizer moments and the step reached. Written to a
+/// sibling folder and swapped in by renames, so a kill at any moment leaves one complete checkpoint.
+/// </summary>
+public static class TrainingCheckpoint
+{
+    public sealed record State(int Step, double ElapsedSeconds);
+
+    const string OptimizerFile = "optimizer.safetensors";
+    const string StateFile = "state.json";
+
+    public static void Save(string directory, nn.Module model, EncoderConfig config, AdamW optimizer, State state)
+    {
+        var staging = directory + ".new";
+        var previous = directory + ".old";
+        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        EncoderCheckpoint.Save(staging, config, model);
+        StateDictFile.Write(Path.Combine(staging, OptimizerFile), optimizer.StateDict());
+        Json.Write(Path.Combine(staging, StateFile), state);
+        if (Directory.Exists(directory)) Directory.Move(directory, previous);
+        Directory.Move(staging, directory);
+        if (Directory.Exists(previous)) Directory.Delete(previous, recursive: true);
+    }
+
+    /// <summary>Restores model and optimizer from the newest complete checkpoint; null if there is none.</summary>
+    public static State? TryLoad(string directory, nn.Module model, AdamW optimizer)
+    {
+        var source = Directory.Exists(directory) ? directory : Directory.Exists(directory + ".old") ? directory + ".old" : null;
+        if (source is null) return null;
+        var weights = Path.Combine(source, EncoderCheckpoint.WeightsFile);
+        var tensors = StateDictFile.Read(weights);
+        ModuleState.Load(model, tensors, weights);
+        var optimizerPath = Path.Combine(source, OptimizerFile);
+        var optimizerState = StateDictFile.Read(optimizerPath);
+        optimizer.LoadStateDict(optimizerState, optimizerPath);
+        foreach (var t in tensors.Values.Concat(optimizerState.Values)) t.Dispose();
+        return Json.Read<State>(Path.Combine(source, StateFile));
+    }
+}

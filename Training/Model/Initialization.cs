@@ -1,0 +1,44 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Probing.Training.Model;
+
+/// <summary>
+/// BERT's initialisation: N(0, range) weights, zero biases, unit LayerNorm, zero padding row.
+/// It also keeps the backward pass free of denormal floats, which an N(0, 1) tied embedding causes.
+/// </summary>
+public static class Initialization
+{
+    public static void Apply(nn.Module model, EncoderConfig config, int seed)
+    {
+        using var _ = no_grad();
+        using var generator = new Generator((ulong)seed);
+        foreach (var module in model.modules())
+        {
+            switch (module)
+            {
+                case Linear linear:
+                    nn.init.normal_(linear.weight!, 0, config.InitializerRange, generator);
+                    if (linear.bias is { } bias) bias.zero_();
+                    break;
+                case Embedding embedding:
+                    nn.init.normal_(embedding.weight!, 0, config.InitializerRange, generator);
+                    break;
+                case LayerNorm norm:
+                    norm.weight!.fill_(1);
+                    norm.bias!.zero_();
+                    break;
+            }
+        }
+        if (model is MaskedLanguageModel or Encoder)
+            WordMatrixOf(model)[config.PadTokenId].zero_();
+    }
+
+    static Parameter WordMatrixOf(nn.Module model) => model switch
+    {
+        MaskedLanguageModel mlm => mlm.Encoder.Embeddings.WordMatrix,
+        Encoder encoder => encoder.Embeddings.WordMatrix,
+        _ => throw new ArgumentException("no word embeddings", nameof(model)),
+    };
+}

@@ -1,0 +1,25 @@
+namespace Probing.Training.Pretraining;
+
+/// <summary>
+/// Which examples form batch <c>step</c>: epoch after epoch, a seeded shuffle of all examples cut into
+/// full batches. A pure function of (seed, step), so resuming needs no saved sampler state.
+/// </summary>
+public sealed class BatchOrder(int exampleCount, int batchSize, int seed)
+{
+    int cachedEpoch = -1;
+    int[] permutation = [];
+
+    public int BatchesPerEpoch => exampleCount / batchSize;
+
+    public IReadOnlyList<int> Batch(int step)
+    {
+        var epoch = step / BatchesPerEpoch;
+        if (epoch != cachedEpoch)
+        {
+            permutation = Enumerable.Range(0, exampleCount).ToArray();
+            new Random(HashCode.Combine(seed, epoch) & int.MaxValue).Shuffle(permutation);
+            cachedEpoch = epoch;
+        }
+        return new ArraySegment<int>(permutation, step % BatchesPerEpoch * batchSize, batchSize);
+    }
+}

@@ -1,0 +1,45 @@
+using Probing.Training.Model;
+
+namespace Probing.Training.Pretraining;
+
+/// <summary>Everything that determines a masked-LM pretraining run (with the seed and thread count).</summary>
+public sealed record PretrainConfig
+{
+    public EncoderConfig Model { get; init; } = new();
+    public int SequenceLength { get; init; } = 128;
+    public int BatchSize { get; init; } = 32;
+    public int Steps { get; init; } = 6000;
+    public double LearningRate { get; init; } = 1e-3;
+    public double WarmupFraction { get; init; } = 0.05;
+    public double WeightDecay { get; init; } = 0.01;
+    public double ClipNorm { get; init; } = 1.0;
+    public double SelectProbability { get; init; } = 0.15;
+    public double MaskFraction { get; init; } = 0.8;
+    public double RandomFraction { get; init; } = 0.1;
+    /// <summary>Share of corpus lines held out for the masked-LM evaluation (never trained on).</summary>
+    public double HeldOutFraction { get; init; } = 0.01;
+    /// <summary>Held-out sequences the final evaluation masks and scores.</summary>
+    public int EvalSequences { get; init; } = 512;
+    public int CheckpointEvery { get; init; } = 500;
+    /// <summary>Keep only vocabulary pieces the corpus uses at least this often (0 = the full vocabulary).</summary>
+    public int VocabularyMinCount { get; init; } = 1;
+    public int Seed { get; init; } = 1;
+
+    public MaskingPolicy Masking => new(SelectProbability, MaskFraction, RandomFraction);
+    public int WarmupSteps => (int)Math.Round(Steps * WarmupFraction);
+
+    /// <summary>Named starting points; any field can still be overridden with <c>--set</c>.</summary>
+    public static PretrainConfig Preset(string name) => name switch
+    {
+        "quick" => new PretrainConfig { Steps = 2500 },
+        "default" => new PretrainConfig(),
+        "tiny" => new PretrainConfig
+        {
+            Model = new EncoderConfig { HiddenSize = 32, NumHiddenLayers = 1, NumAttentionHeads = 2, IntermediateSize = 64, MaxPositionEmbeddings = 32 },
+            SequenceLength = 32, BatchSize = 8, Steps = 40, EvalSequences = 32, CheckpointEvery = 20,
+        },
+        _ => throw new Infrastructure.InputError($"unknown preset '{name}'; valid presets: {string.Join(", ", PresetNames)}"),
+    };
+
+    public static readonly IReadOnlyList<string> PresetNames = ["tiny", "quick", "default"];
+}

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using CsvHelper;
+using Probing.Training.Checkpoints;
+using Probing.Training.Infrastructure;
+using Probing.Training.Model;
+using Probing.Training.Optimization;
+using Probing.Training.Text;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Probing.Training.Pretraining;
+
+[CsvRecord]
+public partial record PretrainLogRow(int Step, double Loss, double LearningRate, double GradNorm, double ElapsedSeconds);
+
+/// <summary>Held-out masked-token accuracy of the model beside always predicting the corpus's most frequent token.</summary>
+public sealed record MaskedLmEvaluation(double MaskedAccuracy, double UnigramAccuracy, double Loss, int MaskedTokens, string UnigramToken);
+
+/// <summary>
+/// Masked-LM pretraining. Every step draws its batch, masks and dropout from (seed, step) alone, so
+/// a run resumed from a checkpoint continues the exact loss sequence of an uninterrupted one.
+/// </summary>
+public sealed class Pretrainer(PretrainConfig config, ITextTokenizer tokenizer, PackedSequences train, string runDirectory, ITrainingProgress progress)
+{
+    public const string CheckpointFolder = "checkpoint";
+    public const string LogFile = "train_log.csv";
+    const long EvaluationSeed = 20_201;
+
+    string CheckpointPath => Path.Combine(runDirectory, CheckpointFolder);
+    string LogPath => Path.Combine(runDirectory, LogFile);
+
+    /// <summary>Trains up to <see cref="PretrainConfig.Steps"/> (resuming from the run's checkpoint if there is one) and returns the model.</summary>
+    public MaskedLanguageModel Train()
+    {
+        if (train.Count < config.BatchSize)
+            throw new InputError($"the corpus packs into {train.Count} sequences of {train.Length} tokens, fewer than one batch of {config.BatchSize}");
+        var model = new MaskedLanguageModel(config.Model);
+        Initialization.Apply(model, config.Model, config.Seed);
+        using var optimizer = new AdamW(model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)), config.WeightDecay);
+        var schedule = new LearningRateSchedule(config.LearningRate, config.WarmupSteps, config.Steps);
+        var log = new List<PretrainLogRow>();
+        var (start, elapsedBefore) = Resume(model, optimizer, log);
+        var lastCheckpoint = start;
+        var order = new BatchOrder(train.Count, config.BatchSize, config.Seed);
+        var parameters = model.parameters().ToList();
+        var clock = Stopwatch.StartNew();
+        model.train();
+
+        for (int step = start; step < config.Steps; step++)
+        {
+            using var scope = NewDisposeScope();
+            manual_seed(StepSeed(step));
+            using var generator = new Generator((ulong)StepSeed(step) ^ 0x5DEECE66DUL);
+            var ids = BatchTensor(order.Batch(step));
+            var batch = config.Masking.Apply(ids, IsSpecial(ids), tokenizer.MaskId, tokenizer.VocabSize, generator);
+            var logits = model.PredictMasked(batch.InputIds, zeros_like(ids), ones_like(ids), batch.Selected);
+            var loss = nn.functional.cross_entropy(logits, batch.Labels);
+            var lossValue = loss.item<float>();
+            var elapsed = elapsedBefore + clock.Elapsed.TotalSeconds;
+            if (!double.IsFinite(lossValue))
+                throw new TrainingDiverged($"{runDirectory}: pretraining loss became {lossValue} at step {step + 1}; the last good checkpoint (step {lastCheckpoint}) is kept");
+            loss.backward();
+            var gradNorm = nn.utils.clip_grad_norm_(parameters, config.ClipNorm);
+            var learningRate = schedule.At(step);
+            optimizer.Step(learningRate);
+            optimizer.ZeroGrad();
+
+            log.Add(new PretrainLogRow(step + 1, lossValue, learningRate, gradNorm, Math.Round(elapsed, 3)));
+            progress.Report(new TrainingStatus("pretrain", step + 1, config.Steps, lossValue, learningRate, TimeSpan.FromSeconds(elapsed)));
+            if ((step + 1) % config.CheckpointEvery == 0 || step + 1 == config.Steps)
+            {
+                SaveCheckpoint(model, optimizer, log, step + 1, elapsed);
+                lastCheckpoint = step + 1;
+            }
+        }
+        model.eval();
+        return model;
+    }
+
+    /// <summary>Masks the first <see cref="PretrainConfig.EvalSequences"/> held-out sequences with a fixed seed and scores the predictions.</summary>
+    public MaskedLmEvaluation Evaluate(MaskedLanguageModel model, PackedSequences heldOut)
+    {
+        var unigram = MostFrequentToken();
+        long correct = 0, unigramCorrect = 0, total = 0;
+        double lossSum = 0;
+        model.eval();
+        using var _ = no_grad();
+        using var generator = new Generator(EvaluationSeed);
+        var count = Math.Min(config.EvalSequences, heldOut.Count);
+        if (count == 0) throw new InputError("the held-out corpus is too small for one evaluation sequence; raise held_out_fraction");
+        for (int first = 0; first < count; first += config.BatchSize)
+        {
+            using var scope = NewDisposeScope();
+            var ids = BatchTensor(Enumerable.Range(first, Math.Min(config.BatchSize, count - first)).Select(i => heldOut.Sequence(i).ToArray()));
+            var batch = config.Masking.Apply(ids, IsSpecial(ids), tokenizer.MaskId, tokenizer.VocabSize, generator);
+            var logits = model.PredictMasked(batch.InputIds, zeros_like(ids), ones_like(ids), batch.Selected);
+            var n = batch.Labels.shape[0];
+            if (n == 0) continue;
+            lossSum += nn.functional.cross_entropy(logits, batch.Labels, reduction: nn.Reduction.Sum).item<float>();
+            correct += logits.argmax(-1).eq(batch.Labels).sum().item<long>();
+            unigramCorrect += batch.Labels.eq(unigram).sum().item<long>();
+            total += n;
+        }
+        return new MaskedLmEvaluation((double)correct / total, (double)unigramCorrect / total, lossSum / total, (int)total, tokenizer.Vocabulary[unigram]);
+    }
+
+    long StepSeed(int step) => config.Seed * 1_000_003L + step;
+
+    int MostFrequentToken()
+    {
+        var counts = new long[tokenizer.VocabSize];
+        foreach (var id in train.Tokens) counts[id]++;
+        int best = -1;
+        for (int id = 0; id < counts.Length; id++)
+            if (!tokenizer.IsSpecial(id) && (best < 0 || counts[id] > counts[best])) best = id;
+        return best;
+    }
+
+    Tensor BatchTensor(IEnumerable<int[]> sequences)
+    {
+        var rows = sequences.ToList();
+        var flat = new long[rows.Count * train.Length];
+        for (int r = 0; r < rows.Count; r++)
+            for (int t = 0; t < train.Length; t++) flat[r * train.Length + t] = rows[r][t];
+        return tensor(flat, [rows.Count, train.Length]);
+    }
+
+    Tensor BatchTensor(IReadOnlyList<int> indices) => BatchTensor(indices.Select(i => train.Sequence(i).ToArray()));
+
+    Tensor IsSpecial(Tensor ids) => ids.eq(tokenizer.ClsId).logical_or_(ids.eq(tokenizer.SepId)).logical_or_(ids.eq(tokenizer.PadId));
+
+    void SaveCheckpoint(MaskedLanguageModel model, AdamW optimizer, List<PretrainLogRow> log, int step, double elapsed)
+    {
+        CsvTable.Write(LogPath, log);
+        TrainingCheckpoint.Save(CheckpointPath, model, config.Model, optimizer, new TrainingCheckpoint.State(step, elapsed));
+    }
+
+    (int Step, double Elapsed) Resume(MaskedLanguageModel model, AdamW optimizer, List<PretrainLogRow> log)
+    {
+        var state = TrainingCheckpoint.TryLoad(CheckpointPath, model, optimizer);
+        if (state is null) return (0, 0);
+        if (File.Exists(LogPath)) log.AddRange(CsvTable.Read<PretrainLogRow>(LogPath).Where(r => r.Step <= state.Step));
+        progress.Message($"resuming from step {state.Step} ({CheckpointPath})");
+        return (state.Step, state.ElapsedSeconds);
+    }
+}
