@@ -71,6 +71,16 @@ public class WordPieceTextTokenizerTests
         Assert.That(Bert.Tokenize("hel\u0000lo wo\u200Brld\uFFFD"), Is.EqualTo(new[] { 7592, 2088 }));
 
     [Test]
+    public void DottedCapitalILowerCasesLikePython() =>
+        // Python: "İ".lower() == "i" + U+0307, and the mark is stripped: istanbul 9960
+        Assert.That(Bert.Tokenize("İSTANBUL"), Is.EqualTo(new[] { 9960 }));
+
+    [Test]
+    public void HangulSyllablesDecomposeIntoJamo() =>
+        // NFD("한") = U+1112 U+1161 U+11AB: ᄒ 1469 ##ᅡ 30006 ##ᆫ 30021
+        Assert.That(Bert.Tokenize("한"), Is.EqualTo(new[] { 1469, 30006, 30021 }));
+
+    [Test]
     public void CjkIdeographsAreSeparateWords() =>
         // 中 1746 文 1861
         Assert.That(Bert.Tokenize("中文"), Is.EqualTo(new[] { 1746, 1861 }));

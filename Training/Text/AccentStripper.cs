@@ -7,8 +7,10 @@ namespace Probing.Training.Text;
 /// NFD-decomposes text and drops the non-spacing marks (Mn), as BERT's uncased tokenizer does.
 /// The workbench runs with InvariantGlobalization, where <see cref="string.Normalize()"/> leaves
 /// non-ASCII text unchanged, so the canonical decompositions ship as an embedded table.
-/// Marks that are kept (Mc, Me) stay in input order; NFD's canonical reordering would only move
-/// such marks among themselves, which no vocabulary piece depends on.
+/// NFD's canonical reordering of adjacent combining marks is skipped: it cannot change which
+/// non-spacing marks are dropped, and only 25 kept code points (spacing viramas, the Hangul tone
+/// marks U+302E/U+302F, musical symbols) have a non-zero combining class, so only two of those
+/// written out of canonical order could come out differently from Python's unicodedata.
 /// </summary>
 static class AccentStripper
 {
