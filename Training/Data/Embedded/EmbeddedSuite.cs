@@ -1,0 +1,76 @@
+using Probing.Training.Infrastructure;
+
+namespace Probing.Training.Data.Embedded;
+
+/// <summary>
+/// The offline task suite: real single-sentence tasks and sentence-pair proxies built from the
+/// files in <c>data/sources/</c> and committed under <c>data/tasks/&lt;name&gt;/</c> (see data/TASKS.md).
+/// </summary>
+public static class EmbeddedSuite
+{
+    static TaskSpec Spec(string name, bool pair, string[] labels, string description, params MetricKind[] metrics) =>
+        new(name, pair, labels, metrics.Length > 0 ? metrics : [MetricKind.Accuracy], description);
+
+    public static readonly IReadOnlyList<EmbeddedTask> Tasks =
+    [
+        new(Spec("fine-foods", false, ["other", "great"], "Amazon fine-food review: 5 stars (great) or fewer"),
+            "SST-2", "fine_foods.tsv.gz", RealTasks.FineFoods),
+        new(Spec("spam-subjects", false, ["ham", "spam"], "SpamAssassin e-mail subject: spam or ham", MetricKind.Accuracy, MetricKind.F1),
+            null, "spamassassin_subjects.tsv.gz", RealTasks.SpamSubjects),
+        new(Spec("brown-genre", false, ["press", "general", "learned", "fiction"], "Brown corpus sentence: coarse genre of its document"),
+            null, "brown_genre.tsv.gz", RealTasks.BrownGenre),
+        new(Spec("sotu-party", false, ["democratic", "republican"], "State of the Union sentence: party of the president"),
+            null, "sotu_sentences.tsv.gz", RealTasks.SotuParty),
+        new(Spec("fortune-category", false, ["computers", "politics", "science", "men-women"], "fortune(6) quotation: its category"),
+            null, "fortunes.tsv.gz", RealTasks.FortuneCategory),
+        new(Spec("qnli-proxy", true, QnliProxyBuilder.Labels, "PROXY: 'What does w mean?' + a WordNet definition of w or of a related sense"),
+            "QNLI", "wordnet/data.*.gz", new QnliProxyBuilder()),
+        new(Spec("qqp-proxy", true, QqpProxyBuilder.Labels, "PROXY: WordNet definition + example of the same synset or of another sense sharing a word", MetricKind.Accuracy, MetricKind.F1),
+            "QQP", "wordnet/data.*.gz", new QqpProxyBuilder()),
+        new(Spec("rte-proxy", true, NextSentenceProxyBuilder.Labels, "PROXY: is the second SOTU sentence the next one after the first"),
+            "RTE", "sotu_sentences.tsv.gz", new NextSentenceProxyBuilder()),
+        new(Spec("cola-proxy", false, ColaProxyBuilder.Labels, "PROXY: a Brown sentence as written or with words swapped, shuffled, moved or dropped", MetricKind.Matthews, MetricKind.Accuracy),
+            "CoLA", "brown_genre.tsv.gz", new ColaProxyBuilder()),
+    ];
+
+    public static string DefaultTasksDir => ProjectPaths.Data("tasks");
+    public static string DefaultSourcesDir => ProjectPaths.Data("sources");
+
+    public static EmbeddedTask? Find(string name) => Tasks.FirstOrDefault(t => TaskCatalog.SameName(t.Spec.Name, name));
+
+    public static TaskData Load(EmbeddedTask task, string? tasksDir = null) =>
+        TaskFiles.Read(Path.Combine(tasksDir ?? DefaultTasksDir, task.Spec.Name), task.Spec);
+
+    /// <summary>
+    /// Every text of every embedded task's dev and test split (and the extra held-out texts),
+    /// as <see cref="TextKey.Normalize"/> keys: pretraining drops corpus lines whose key is in this set.
+    /// </summary>
+    public static IReadOnlySet<string> HeldOutTexts(string? tasksDir = null)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var task in Tasks)
+        {
+            var dir = Path.Combine(tasksDir ?? DefaultTasksDir, task.Spec.Name);
+            var data = TaskFiles.Read(dir, task.Spec);
+            foreach (var example in data.Dev.Concat(data.Test!))
+            {
+                keys.Add(TextKey.Normalize(example.Text1));
+                if (example.Text2 != null) keys.Add(TextKey.Normalize(example.Text2));
+            }
+            keys.UnionWith(TaskFiles.ReadExtraHeldOut(dir).Select(TextKey.Normalize));
+        }
+        return keys;
+    }
+
+    /// <summary>Builds every task (or the named ones) from the sources and writes their folders.</summary>
+    public static void Build(string sourcesDir, string tasksDir, IReadOnlyCollection<string>? only = null, Action<string>? log = null)
+    {
+        var sources = new SourceFiles(sourcesDir);
+        foreach (var task in Tasks.Where(t => only == null || only.Count == 0 || only.Any(n => TaskCatalog.SameName(n, t.Spec.Name))))
+        {
+            var built = task.Builder.Build(sources);
+            TaskFiles.Write(Path.Combine(tasksDir, task.Spec.Name), task.Spec, built);
+            log?.Invoke($"{task.Spec.Name}: " + string.Join(", ", built.Splits.Select(s => $"{s.Key} {s.Value.Count}")));
+        }
+    }
+}
