@@ -7,6 +7,9 @@ public static class CommandCatalog
 {
     public static IEnumerable<Command> All() =>
     [
+        QuickstartCommand.Create(),
+        PretrainCommand.Create(),
         TasksCommand.Create(),
+        BenchCommand.Create(),
     ];
 }

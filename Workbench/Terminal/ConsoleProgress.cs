@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Probing.Training.Infrastructure;
 using Spectre.Console;
 
-namespace Probing.Workbench.Console;
+namespace Probing.Workbench.Terminal;
 
 /// <summary>
 /// Shows training progress: a live Spectre.Console bar (step, loss, ETA) on a terminal, and a plain
@@ -12,7 +12,7 @@ public static class ConsoleProgress
 {
     public static T Run<T>(string title, Func<ITrainingProgress, T> work)
     {
-        if (AnsiConsole.Profile.Capabilities.Interactive && !System.Console.IsOutputRedirected)
+        if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
         {
             return AnsiConsole.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
@@ -44,10 +44,10 @@ public static class ConsoleProgress
             if (!last && status.Step != 1 && sinceLastLine.Elapsed < Interval) return;
             sinceLastLine.Restart();
             var eta = status.Step > 0 ? TimeSpan.FromSeconds(status.Elapsed.TotalSeconds / status.Step * (status.TotalSteps - status.Step)) : TimeSpan.Zero;
-            System.Console.WriteLine(FormattableString.Invariant(
+            Console.WriteLine(FormattableString.Invariant(
                 $"{status.Phase} step {status.Step}/{status.TotalSteps} loss {status.Loss:F4} lr {status.LearningRate:E2} elapsed {status.Elapsed:hh\\:mm\\:ss} eta {eta:hh\\:mm\\:ss}"));
         }
 
-        public void Message(string text) => System.Console.WriteLine(text);
+        public void Message(string text) => Console.WriteLine(text);
     }
 }

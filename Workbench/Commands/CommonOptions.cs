@@ -1,0 +1,29 @@
+using System.CommandLine;
+using Probing.Training.Infrastructure;
+
+namespace Probing.Workbench.Commands;
+
+/// <summary>Options shared by several commands, declared once so that they read the same everywhere.</summary>
+public static class CommonOptions
+{
+    /// <summary>Recursive: <c>workbench --threads 1 pretrain</c> and <c>workbench pretrain --threads 1</c> both work.</summary>
+    public static readonly Option<int> Threads = new("--threads")
+    {
+        Description = "CPU threads for torch (results are bitwise-reproducible for a fixed seed and thread count)",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+        Recursive = true,
+    };
+
+    public static Option<int?> Seed() => new("--seed") { Description = "Random seed (overrides the config's seed)" };
+
+    public static Option<string?> Output(string whatItHolds) => new("--out") { Description = $"Run folder for {whatItHolds}" };
+
+    public static Option<string[]> Overrides() => new("--set")
+    {
+        Description = "Override a config key, e.g. --set model.hidden_size=256 (repeatable)",
+        DefaultValueFactory = _ => [],
+    };
+
+    /// <summary>Applies the process-wide settings every command needs before any torch work.</summary>
+    public static void ApplyRuntime(ParseResult parse) => TorchRuntime.Configure(parse.GetValue(Threads));
+}
