@@ -15,6 +15,17 @@ public static class GlueTasks
     static TaskSpec Spec(string name, bool pair, string[] labels, MetricKind[] metrics, string description, int positive = 1) =>
         new(name, pair, labels, metrics, description, positive);
 
+    /// <summary>
+    /// MNLI's header names the first ten columns; train has 12 columns (label1, gold_label) and
+    /// dev 16 (label1..label5, gold_label), so only this prefix is checked. Declared
+    /// before <see cref="All"/>, which reads it during static initialisation.
+    /// </summary>
+    public static readonly IReadOnlyList<string> MnliHeader =
+    [
+        "index", "promptID", "pairID", "genre", "sentence1_binary_parse", "sentence2_binary_parse",
+        "sentence1_parse", "sentence2_parse", "sentence1", "sentence2",
+    ];
+
     public static readonly IReadOnlyList<GlueFormat> All =
     [
         new(Spec("cola", false, Binary, [MetricKind.Matthews, MetricKind.Accuracy], "GLUE CoLA: linguistic acceptability"),
@@ -37,16 +48,6 @@ public static class GlueTasks
             "RTE", TrainDev, ["index", "sentence1", "sentence2", "label"], 1, 2, 3),
         new(Spec("wnli", true, Binary, [MetricKind.Accuracy], "GLUE WNLI: pronoun resolution entailment"),
             "WNLI", TrainDev, ["index", "sentence1", "sentence2", "label"], 1, 2, 3),
-    ];
-
-    /// <summary>
-    /// MNLI's header names the first ten columns; train has 12 columns (label1, gold_label) and
-    /// dev 16 (label1..label5, gold_label), so only this prefix is checked.
-    /// </summary>
-    public static readonly IReadOnlyList<string> MnliHeader =
-    [
-        "index", "promptID", "pairID", "genre", "sentence1_binary_parse", "sentence2_binary_parse",
-        "sentence1_parse", "sentence2_parse", "sentence1", "sentence2",
     ];
 
     public static GlueFormat? Find(string name) => All.FirstOrDefault(f => TaskCatalog.SameName(f.Spec.Name, name));
