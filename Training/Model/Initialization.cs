@@ -19,11 +19,11 @@ public static class Initialization
             switch (module)
             {
                 case Linear linear:
-                    nn.init.normal_(linear.weight!, 0, config.InitializerRange, generator);
+                    Normal(linear.weight!, config.InitializerRange, generator);
                     if (linear.bias is { } bias) bias.zero_();
                     break;
                 case Embedding embedding:
-                    nn.init.normal_(embedding.weight!, 0, config.InitializerRange, generator);
+                    Normal(embedding.weight!, config.InitializerRange, generator);
                     break;
                 case LayerNorm norm:
                     norm.weight!.fill_(1);
@@ -33,6 +33,16 @@ public static class Initialization
         }
         if (model is MaskedLanguageModel or Encoder)
             WordMatrixOf(model)[config.PadTokenId].zero_();
+    }
+
+    /// <summary>
+    /// Fills with N(0, std²) drawn from <paramref name="generator"/>. (TorchSharp 0.107's
+    /// <c>nn.init.normal_</c> ignores its generator argument and would draw from the global one.)
+    /// </summary>
+    static void Normal(Tensor target, double std, Generator generator)
+    {
+        using var draw = randn(target.shape, generator: generator);
+        target.copy_(draw.mul_(std));
     }
 
     static Parameter WordMatrixOf(nn.Module model) => model switch
