@@ -23,7 +23,6 @@ public sealed record PretrainingOutcome(
 public static class PretrainingPipeline
 {
     public const string ModelFolder = "model";
-    public const string VocabularyFile = "vocab.txt";
 
     public static PretrainingOutcome Run(PretrainConfig config, CorpusSource source, string runDirectory, ITrainingProgress progress)
     {
@@ -31,7 +30,7 @@ public static class PretrainingPipeline
         progress.Message($"corpus: {corpus.TrainLines.Count:N0} training lines, {corpus.HeldOutLines.Count:N0} held out, {corpus.ExcludedLines:N0} dropped as task dev/test text");
 
         var modelDirectory = Path.Combine(runDirectory, ModelFolder);
-        var tokenizer = PrepareVocabulary(config, source.VocabularyPath, corpus, Path.Combine(modelDirectory, VocabularyFile));
+        var tokenizer = PrepareVocabulary(config, source.VocabularyPath, corpus, Path.Combine(modelDirectory, ModelFolder.VocabularyFile));
         var modelConfig = config.Model with { VocabSize = tokenizer.VocabSize, PadTokenId = tokenizer.PadId };
         if (modelConfig.MaxPositionEmbeddings < config.SequenceLength)
             throw new InputError($"model.max_position_embeddings ({modelConfig.MaxPositionEmbeddings}) is shorter than sequence_length ({config.SequenceLength})");

@@ -24,6 +24,11 @@ public static class CommonOptions
         DefaultValueFactory = _ => [],
     };
 
+    public static Option<string?> Model() => new("--model")
+    {
+        Description = "Base encoder folder (config.json, model.safetensors, vocab.txt); default: the shipped base in data/base",
+    };
+
     /// <summary>Applies the process-wide settings every command needs before any torch work.</summary>
     public static void ApplyRuntime(ParseResult parse) => TorchRuntime.Configure(parse.GetValue(Threads));
 }
