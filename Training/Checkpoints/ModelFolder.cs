@@ -19,7 +19,7 @@ public sealed record ModelFolder(string Path)
     {
         var folder = new ModelFolder(System.IO.Path.GetFullPath(directory ?? ShippedBaseDirectory));
         foreach (var file in new[] { EncoderCheckpoint.ConfigFile, EncoderCheckpoint.WeightsFile, VocabularyFile })
-            if (!File.Exists(folder.File(file)))
+            if (!System.IO.File.Exists(folder.File(file)))
                 throw InputError.InFile(folder.File(file), directory is null
                     ? "the shipped base encoder is missing; run `workbench pretrain` and pass its model folder with --model"
                     : "file not found (a model folder holds config.json, model.safetensors and vocab.txt)");

@@ -30,7 +30,7 @@ public static class PretrainingPipeline
         progress.Message($"corpus: {corpus.TrainLines.Count:N0} training lines, {corpus.HeldOutLines.Count:N0} held out, {corpus.ExcludedLines:N0} dropped as task dev/test text");
 
         var modelDirectory = Path.Combine(runDirectory, ModelFolder);
-        var tokenizer = PrepareVocabulary(config, source.VocabularyPath, corpus, Path.Combine(modelDirectory, ModelFolder.VocabularyFile));
+        var tokenizer = PrepareVocabulary(config, source.VocabularyPath, corpus, Path.Combine(modelDirectory, Checkpoints.ModelFolder.VocabularyFile));
         var modelConfig = config.Model with { VocabSize = tokenizer.VocabSize, PadTokenId = tokenizer.PadId };
         if (modelConfig.MaxPositionEmbeddings < config.SequenceLength)
             throw new InputError($"model.max_position_embeddings ({modelConfig.MaxPositionEmbeddings}) is shorter than sequence_length ({config.SequenceLength})");
