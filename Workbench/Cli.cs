@@ -19,6 +19,8 @@ public static class Cli
 
     public static int Run(string[] args)
     {
+        // Spectre assumes 80 columns when output is redirected; tables would wrap into unreadable logs.
+        if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 200;
         try
         {
             return CreateRoot().Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
