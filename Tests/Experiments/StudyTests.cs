@@ -1,0 +1,125 @@
+using NUnit.Framework;
+using Probing.Training.Infrastructure;
+using Probing.Workbench.Experiments;
+using Probing.Workbench.Runs;
+
+namespace Probing.Tests.Experiments;
+
+public class StudyTests
+{
+    const string Spec = """
+    {
+      "name": "demo",
+      "description": "two methods over three seeds, then one probe",
+      "runs": [
+        { "command": "finetune", "grid": { "method": ["standard", "r3f"], "seed": [1, 2, 3] },
+          "options": { "task": "fine-foods" }, "set": { "learning_rate": 0.0002, "epochs": 1 } },
+        { "name": "probe-base", "command": "probe", "options": { "tasks": ["spam-subjects", "brown-genre"], "random-reference": true } }
+      ]
+    }
+    """;
+
+    [Test]
+    public void GridIsTheCartesianProductWithSharedOptionsAndOverrides()
+    {
+        var directory = TempDirectory();
+        var cells = StudyGrid.Expand(Read(Spec), directory, ["steps=10"]);
+        Assert.That(cells.Select(c => c.Id), Is.EqualTo(new[]
+        {
+            "finetune/method-standard_seed-1", "finetune/method-standard_seed-2", "finetune/method-standard_seed-3",
+            "finetune/method-r3f_seed-1", "finetune/method-r3f_seed-2", "finetune/method-r3f_seed-3", "probe-base",
+        }));
+        Assert.That(cells[4].Arguments, Is.EqualTo(new[]
+        {
+            "finetune", "--method", "r3f", "--seed", "2", "--task", "fine-foods",
+            "--set", "learning_rate=0.0002", "--set", "epochs=1", "--set", "steps=10",
+            "--out", Path.Combine(directory, "finetune/method-r3f_seed-2"),
+        }));
+        Assert.That(cells[6].Arguments.Take(5), Is.EqualTo(new[] { "probe", "--tasks", "spam-subjects", "brown-genre", "--random-reference" }));
+    }
+
+    [Test]
+    public void UnknownKeyInASpecNamesKeyAndFile()
+    {
+        var path = Path.Combine(TempDirectory(), "bad.json");
+        File.WriteAllText(path, """{ "name": "x", "runs": [ { "command": "finetune", "seeds": [1] } ] }""");
+        var error = Assert.Throws<InputError>(() => StudySpec.Read(path));
+        Assert.That(error!.Message, Does.StartWith(path).And.Contain("seeds"));
+    }
+
+    [Test]
+    public void ResumeSkipsFinishedRunsAndRedoesPartialOnes()
+    {
+        var directory = TempDirectory();
+        var spec = Read(Spec);
+        var cells = StudyGrid.Expand(spec, directory, []);
+        MarkDone(Path.Combine(directory, cells[0].Id));
+        Directory.CreateDirectory(Path.Combine(directory, cells[1].Id));   // interrupted: no DONE
+
+        var executor = new FakeExecutor();
+        var outcomes = new StudyRunner(executor, new NoProgress()).Run(spec, cells, directory, jobs: 2, threads: 2);
+
+        Assert.That(executor.Executed, Is.EquivalentTo(cells.Skip(1).Select(c => c.Id)));
+        Assert.That(executor.Threads.Distinct(), Is.EqualTo(new[] { 1 }), "two jobs share two cores");
+        Assert.That(outcomes.Single(o => o.Id == cells[0].Id).Status, Does.StartWith("skipped"));
+        Assert.That(outcomes.Count(o => o.Status == "done"), Is.EqualTo(cells.Count - 1));
+        Assert.That(File.Exists(Path.Combine(directory, StudyRunner.ManifestFile)), Is.True);
+        Assert.That(File.Exists(Path.Combine(directory, StudyLock.FileName)), Is.False, "the lock is released");
+    }
+
+    [Test]
+    public void SecondRunnerOnTheSameStudyIsRefused()
+    {
+        var directory = TempDirectory();
+        using var first = StudyLock.Acquire(directory);
+        var error = Assert.Throws<InputError>(() => StudyLock.Acquire(directory));
+        Assert.That(error!.Message, Does.Contain("another `workbench run`"));
+    }
+
+    [Test]
+    public void LockOfADeadProcessIsTakenOver()
+    {
+        var directory = TempDirectory();
+        File.WriteAllText(Path.Combine(directory, StudyLock.FileName), "999999999");
+        using var taken = StudyLock.Acquire(directory);
+        Assert.That(File.ReadAllText(Path.Combine(directory, StudyLock.FileName)), Is.EqualTo(Environment.ProcessId.ToString()));
+    }
+
+    static StudySpec Read(string json)
+    {
+        var path = Path.Combine(TempDirectory(), "spec.json");
+        File.WriteAllText(path, json);
+        return StudySpec.Read(path);
+    }
+
+    static void MarkDone(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, RunFolder.DoneFile), "done");
+    }
+
+    static string TempDirectory() => Directory.CreateTempSubdirectory("probing-study-").FullName;
+
+    sealed class FakeExecutor : ICellExecutor
+    {
+        public List<string> Executed { get; } = [];
+        public List<int> Threads { get; } = [];
+
+        public int Execute(GridCell cell, int threads, string logPath)
+        {
+            lock (Executed)
+            {
+                Executed.Add(cell.Id);
+                Threads.Add(threads);
+            }
+            MarkDone(cell.Arguments[^1]);
+            return 0;
+        }
+    }
+
+    sealed class NoProgress : IStudyProgress
+    {
+        public void Started(GridCell cell) { }
+        public void Finished(CellOutcome outcome, int done, int total) { }
+    }
+}

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using Probing.Training.Infrastructure;
+using Probing.Workbench.Runs;
+
+namespace Probing.Workbench.Experiments;
+
+/// <summary>Runs one cell of a study (in production: a child <c>workbench</c> process).</summary>
+public interface ICellExecutor
+{
+    /// <returns>The exit code of the cell's command.</returns>
+    int Execute(GridCell cell, int threads, string logPath);
+}
+
+public sealed record CellOutcome(string Id, string Status, double Seconds, int ExitCode);
+
+/// <summary>What the study view shows: progress over cells and which cells are running.</summary>
+public interface IStudyProgress
+{
+    void Started(GridCell cell);
+    void Finished(CellOutcome outcome, int done, int total);
+}
+
+/// <summary>
+/// Runs a study's grid: skips cells whose folder holds <c>DONE</c>, reruns the others (their
+/// commands resume from their own checkpoints), up to <c>jobs</c> at a time with the cores split
+/// between them, and records each cell's outcome in the study manifest.
+/// </summary>
+public sealed class StudyRunner(ICellExecutor executor, IStudyProgress progress)
+{
+    public const string ManifestFile = "study.json";
+
+    public IReadOnlyList<CellOutcome> Run(StudySpec spec, IReadOnlyList<GridCell> cells, string studyDirectory, int jobs, int threads)
+    {
+        using var studyLock = StudyLock.Acquire(studyDirectory);
+        var manifest = RunManifest.Begin("run " + spec.Name, seed: 0, device: "cpu");
+        var outcomes = new List<CellOutcome>();
+        var pending = new List<GridCell>();
+        foreach (var cell in cells)
+        {
+            if (RunFolder.IsFinished(Path.Combine(studyDirectory, cell.Id))) outcomes.Add(new CellOutcome(cell.Id, "skipped (DONE)", 0, 0));
+            else pending.Add(cell);
+        }
+        WriteManifest(studyDirectory, spec, manifest, cells, outcomes);
+
+        var threadsPerJob = Math.Max(1, threads / Math.Max(1, jobs));
+        var gate = new object();
+        Parallel.ForEach(pending, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs) }, cell =>
+        {
+            lock (gate) progress.Started(cell);
+            var folder = Path.Combine(studyDirectory, cell.Id);
+            Directory.CreateDirectory(Path.GetDirectoryName(folder)!);
+            var clock = Stopwatch.StartNew();
+            var exitCode = executor.Execute(cell, threadsPerJob, folder + ".log");
+            var finished = exitCode == 0 && RunFolder.IsFinished(folder);
+            var outcome = new CellOutcome(cell.Id, finished ? "done" : $"failed (exit {exitCode}; see {cell.Id}.log)", Math.Round(clock.Elapsed.TotalSeconds, 1), exitCode);
+            lock (gate)
+            {
+                outcomes.Add(outcome);
+                progress.Finished(outcome, outcomes.Count, cells.Count);
+                WriteManifest(studyDirectory, spec, manifest, cells, outcomes);
+            }
+        });
+        WriteManifest(studyDirectory, spec, manifest.Finish(), cells, outcomes);
+        return outcomes;
+    }
+
+    static void WriteManifest(string directory, StudySpec spec, RunManifest manifest, IReadOnlyList<GridCell> cells, List<CellOutcome> outcomes) =>
+        Json.Write(Path.Combine(directory, ManifestFile), new
+        {
+            spec,
+            manifest,
+            cells = cells.Select(c => new { c.Id, command = string.Join(' ', c.Arguments) }),
+            outcomes = outcomes.OrderBy(o => o.Id, StringComparer.Ordinal),
+        });
+}
+
+/// <summary>Runs a cell as a child <c>workbench</c> process, its output going to the cell's log file.</summary>
+public sealed class ProcessCellExecutor : ICellExecutor
+{
+    public int Execute(GridCell cell, int threads, string logPath)
+    {
+        var info = WorkbenchProcess.StartInfo(["--threads", threads.ToString(System.Globalization.CultureInfo.InvariantCulture), .. cell.Arguments]);
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        using var log = new StreamWriter(logPath, append: true);
+        using var process = new Process { StartInfo = info };
+        var gate = new object();
+        void Write(string? line)
+        {
+            if (line is null) return;
+            lock (gate) log.WriteLine(line);
+        }
+        process.OutputDataReceived += (_, e) => Write(e.Data);
+        process.ErrorDataReceived += (_, e) => Write(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        process.WaitForExit();
+        return process.ExitCode;
+    }
+}
+
+/// <summary>How to start this same workbench as a child process, from the apphost or from a test host.</summary>
+public static class WorkbenchProcess
+{
+    public static ProcessStartInfo StartInfo(IEnumerable<string> arguments)
+    {
+        var self = Environment.ProcessPath;
+        var apphost = Path.Combine(AppContext.BaseDirectory, "workbench");
+        ProcessStartInfo info;
+        if (self is not null && Path.GetFileName(self) == "workbench") info = new ProcessStartInfo(self);
+        else if (File.Exists(apphost)) info = new ProcessStartInfo(apphost);
+        else info = new ProcessStartInfo("dotnet") { ArgumentList = { Path.Combine(AppContext.BaseDirectory, "workbench.dll") } };
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        info.UseShellExecute = false;
+        return info;
+    }
+}
