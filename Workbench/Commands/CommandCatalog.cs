@@ -10,6 +10,7 @@ public static class CommandCatalog
         QuickstartCommand.Create(),
         PretrainCommand.Create(),
         TasksCommand.Create(),
+        ProbeCommand.Create(),
         BenchCommand.Create(),
     ];
 }
