@@ -68,6 +68,7 @@ public sealed class SoftmaxRegression
         var start = warmStart is { } previous && previous.Features == d && previous.Classes == classes
             ? [.. previous.Weights, .. previous.Bias]
             : new double[d * columns + columns];
+        using var oneThread = new SingleThreadedTorch();
         var result = Lbfgs.Minimize(Objective, start, gradientTolerance);
         return new SoftmaxRegression(result.X[..(d * columns)], result.X[(d * columns)..], d, classes, result.Iterations);
     }
