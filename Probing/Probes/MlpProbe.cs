@@ -12,7 +12,7 @@ namespace Probing.Probing.Probes;
 /// early stopping, both on the validation split; the best validation state is kept (no refit, since
 /// the stopping epoch would not carry over to more data).
 /// </summary>
-public sealed class MlpProbe(int hidden = 256, int maxEpochs = 40, int patience = 4, int batchSize = 256, double learningRate = 1e-3) : IProbe
+public sealed class MlpProbe(int hidden = 256, int maxEpochs = 40, int patience = 4, int batchSize = 64, double learningRate = 3e-3) : IProbe
 {
     public static readonly double[] WeightDecayGrid = [1e-4, 1e-2];
 

@@ -81,6 +81,16 @@ public class LinearProbeTests
     }
 
     [Test]
+    public void MlpProbeOnSeparableFeaturesBeatsChanceAndIsSeeded()
+    {
+        var problem = SyntheticProblems.Separable(rows: 300, seed: 6);
+        var first = new MlpProbe(hidden: 32).Fit(problem.Problem, seed: 1).Predict(problem.Test.Features);
+        var again = new MlpProbe(hidden: 32).Fit(problem.Problem, seed: 1).Predict(problem.Test.Features);
+        Assert.That(first.Score(problem.Problem.Spec, problem.Test).Primary, Is.GreaterThan(0.9));
+        Assert.That(again.Labels, Is.EqualTo(first.Labels));
+    }
+
+    [Test]
     public void ProbeOnNoiseStaysNearChance()
     {
         var problem = SyntheticProblems.Separable(rows: 300, seed: 4, separation: 0);
