@@ -1,0 +1,83 @@
+using static TorchSharp.torch;
+
+namespace Probing.Probing.Probes;
+
+/// <summary>
+/// L2-regularised logistic regression with scikit-learn's objective, so its solution is the same
+/// optimum: mean cross-entropy + ‖W‖² / (2·C·n), intercepts unpenalised. More than two classes use
+/// one weight column per class (multinomial); two classes use a single column (sigmoid), as
+/// scikit-learn does. Full-batch L-BFGS, with the matrix products in float64 torch.
+/// </summary>
+public sealed class SoftmaxRegression
+{
+    SoftmaxRegression(double[] weights, double[] bias, int features, int classes, int iterations)
+    {
+        Weights = weights;
+        Bias = bias;
+        Features = features;
+        Classes = classes;
+        Iterations = iterations;
+    }
+
+    /// <summary>Row-major (features × free columns): one column per class, or one for two classes.</summary>
+    public double[] Weights { get; }
+    public double[] Bias { get; }
+    public int Features { get; }
+    public int Classes { get; }
+    public int Iterations { get; }
+    int Columns => Bias.Length;
+
+    /// <param name="x">n × d float64 features (the caller standardizes).</param>
+    /// <param name="warmStart">A solution for a nearby C, from which L-BFGS converges in fewer steps.</param>
+    public static SoftmaxRegression Fit(Tensor x, int[] labels, int classes, double c, SoftmaxRegression? warmStart = null, double gradientTolerance = 1e-5)
+    {
+        if (classes < 2) throw new ArgumentException("at least two classes", nameof(classes));
+        var n = (int)x.shape[0];
+        var d = (int)x.shape[1];
+        var columns = classes == 2 ? 1 : classes;
+        using var oneHot = nn.functional.one_hot(tensor(labels.Select(l => (long)l).ToArray()), classes).to(ScalarType.Float64);
+        using var target = columns == 1 ? oneHot[.., 1..].contiguous() : oneHot.alias();
+        var l2 = 1.0 / (c * n);
+
+        double Objective(double[] parameters, double[] gradient)
+        {
+            using var scope = NewDisposeScope();
+            var w = tensor(parameters.AsSpan(0, d * columns).ToArray(), [d, columns]);
+            var b = tensor(parameters.AsSpan(d * columns).ToArray(), [columns]);
+            var logits = x.matmul(w).add_(b);
+            Tensor loss, residual;
+            if (columns == 1)
+            {
+                // Binary: loss = softplus(z) − y·z, d/dz = sigmoid(z) − y.
+                loss = nn.functional.softplus(logits).sub_(logits * target).mean();
+                residual = logits.sigmoid().sub_(target).div_(n);
+            }
+            else
+            {
+                var logProbabilities = logits.log_softmax(1);
+                loss = -(logProbabilities * target).sum(1).mean();
+                residual = logProbabilities.exp_().sub_(target).div_(n);
+            }
+            var gradW = x.t().matmul(residual).add_(w, alpha: l2);
+            var gradB = residual.sum([0]);
+            gradW.contiguous().data<double>().CopyTo(gradient, 0);
+            gradB.contiguous().data<double>().CopyTo(gradient, d * columns);
+            return loss.item<double>() + 0.5 * l2 * w.pow(2).sum().item<double>();
+        }
+
+        var start = warmStart is { } previous && previous.Features == d && previous.Classes == classes
+            ? [.. previous.Weights, .. previous.Bias]
+            : new double[d * columns + columns];
+        using var oneThread = new SingleThreadedTorch();
+        var result = Lbfgs.Minimize(Objective, start, gradientTolerance);
+        return new SoftmaxRegression(result.X[..(d * columns)], result.X[(d * columns)..], d, classes, result.Iterations);
+    }
+
+    public int[] Predict(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var logits = x.matmul(tensor(Weights, [Features, Columns])).add_(tensor(Bias, [Columns]));
+        var predicted = Columns == 1 ? logits.squeeze(1).gt(0).to(ScalarType.Int64) : logits.argmax(1);
+        return [.. predicted.data<long>().ToArray().Select(v => (int)v)];
+    }
+}

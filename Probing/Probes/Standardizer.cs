@@ -1,0 +1,38 @@
+using Probing.Probing.Features;
+using static TorchSharp.torch;
+
+namespace Probing.Probing.Probes;
+
+/// <summary>
+/// Zero mean, unit variance per feature with the statistics of the fitting rows (population standard
+/// deviation, as scikit-learn's StandardScaler); constant features stay 0. Holds plain arrays, so a
+/// fitted probe owns no native memory.
+/// </summary>
+public sealed class Standardizer
+{
+    readonly double[] mean;
+    readonly double[] scale;
+
+    Standardizer(double[] mean, double[] scale)
+    {
+        this.mean = mean;
+        this.scale = scale;
+    }
+
+    public static Standardizer Fit(FeatureMatrix matrix)
+    {
+        using var scope = NewDisposeScope();
+        var x = matrix.ToTensor();
+        var std = x.std(0, unbiased: false);
+        var scale = where(std.gt(0), std, ones_like(std));
+        return new Standardizer(x.mean([0]).data<double>().ToArray(), scale.data<double>().ToArray());
+    }
+
+    /// <summary>Standardized float64 features; the caller owns the tensor.</summary>
+    public Tensor Apply(FeatureMatrix matrix)
+    {
+        using var scope = NewDisposeScope();
+        var x = matrix.ToTensor();
+        return x.sub_(tensor(mean)).div_(tensor(scale)).MoveToOuterDisposeScope();
+    }
+}

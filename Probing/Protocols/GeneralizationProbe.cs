@@ -1,0 +1,105 @@
+using Probing.Probing.Controls;
+using Probing.Probing.Features;
+using Probing.Probing.Probes;
+using Probing.Probing.Similarity;
+using Probing.Training.Data;
+
+namespace Probing.Probing.Protocols;
+
+/// <summary>Everything one probing pass produced.</summary>
+public sealed record ProbeResults(IReadOnlyList<ProbeRow> Probes, IReadOnlyList<CkaRow> Cka);
+
+/// <summary>
+/// The generalization probe: frozen features of every model on every task, a probe per (seed, layer),
+/// scored on dev and test, with control-task selectivity and linear CKA of each layer to the
+/// reference model (the base) on the dev inputs. Later protocols (chain, retention) call
+/// <see cref="ProbeTask"/> once per stage with their own <see cref="ProbeStage"/>.
+/// </summary>
+public sealed class GeneralizationProbe(FeatureStore store, ProbeRegistry registry, Action<string>? log = null)
+{
+    public ProbeResults Run(IReadOnlyList<ProbedModel> models, ProbeSettings settings, ProbedModel? reference = null, ProbeStage? stage = null)
+    {
+        stage ??= ProbeStage.Generalization;
+        var probes = new List<ProbeRow>();
+        var cka = new List<CkaRow>();
+        foreach (var taskName in settings.Tasks)
+        {
+            var data = TaskCatalog.Load(taskName, settings.GlueDir);
+            var (taskProbes, taskCka) = ProbeTask(data, models, settings, reference, stage);
+            probes.AddRange(taskProbes);
+            cka.AddRange(taskCka);
+        }
+        return new ProbeResults(probes, cka);
+    }
+
+    public (List<ProbeRow> Probes, List<CkaRow> Cka) ProbeTask(TaskData data, IReadOnlyList<ProbedModel> models, ProbeSettings settings,
+        ProbedModel? reference, ProbeStage stage)
+    {
+        var spec = data.Spec;
+        var probe = registry.Create(settings.Probe);
+        var control = settings.Controls && !spec.IsRegression ? ControlTask.For(spec, data.Train) : null;
+        var probes = new List<ProbeRow>();
+        var devFeatures = new Dictionary<ProbedModel, IReadOnlyDictionary<int, FeatureMatrix>>();
+        foreach (var model in models)
+        {
+            var layers = settings.Layers.Resolve(model.Source.Config.NumHiddenLayers);
+            IReadOnlyDictionary<int, FeatureMatrix> Features(string split, IReadOnlyList<Example> examples) =>
+                store.Get(model.Source, spec.Name, split, examples, layers, settings.Pooling, settings.MaxLength);
+            var train = Features("train", data.Train);
+            var dev = devFeatures[model] = Features("dev", data.Dev);
+            var test = data.Test is { } testExamples ? Features("test", testExamples) : null;
+            foreach (var seed in settings.Seeds)
+            {
+                var (trainRows, validationRows) = TrainingSample.Draw(spec.Name, seed, data.Train.Count, settings.TrainLimit, settings.ValidationFraction);
+                foreach (var layer in layers)
+                {
+                    var all = ProbeSplit.Of(train[layer], data.Train);
+                    var problem = new ProbeProblem(spec, all.Select(trainRows), all.Select(validationRows));
+                    var devSplit = ProbeSplit.Of(dev[layer], data.Dev);
+                    var fitted = probe.Fit(problem, seed);
+                    var devScore = fitted.Predict(devSplit.Features).Score(spec, devSplit).Primary;
+                    double? testScore = test is null ? null : fitted.Predict(test[layer]).Score(spec, ProbeSplit.Of(test[layer], data.Test!)).Primary;
+                    double? controlScore = control is null ? null : ControlScore(probe, problem, devSplit, control, data, trainRows, validationRows, seed);
+                    probes.Add(new ProbeRow(stage.Protocol, stage.Name, stage.Index, model.Source.Name, model.Role, model.Source.ContentHash[..12],
+                        seed, spec.Name, layer, settings.Pooling.ToString().ToLowerInvariant(), probe.Name,
+                        TaskScore.Name(spec.PrimaryMetric), devScore, testScore, controlScore, devScore - controlScore,
+                        trainRows.Length, validationRows.Length, fitted.Regularization));
+                    log?.Invoke(FormattableString.Invariant($"{spec.Name} {model.Source.Name} seed {seed} layer {layer}: dev {devScore:F4}") +
+                        (testScore is { } t ? FormattableString.Invariant($" test {t:F4}") : "") +
+                        (controlScore is { } c ? FormattableString.Invariant($" control {c:F4}") : ""));
+                }
+            }
+        }
+        var cka = reference is null ? [] : Similarities(spec, data.Dev.Count, devFeatures, reference, settings, stage);
+        return (probes, cka);
+    }
+
+    /// <summary>The same probe, fitted on the same rows with control labels, scored on dev's control labels.</summary>
+    static double ControlScore(IProbe probe, ProbeProblem problem, ProbeSplit dev, ControlTask control, TaskData data, int[] trainRows, int[] validationRows, int seed)
+    {
+        var labels = control.Labels(data.Train);
+        var controlProblem = problem with
+        {
+            Train = problem.Train.WithLabels([.. trainRows.Select(r => labels[r])]),
+            Validation = problem.Validation.WithLabels([.. validationRows.Select(r => labels[r])]),
+        };
+        var controlDev = dev.WithLabels(control.Labels(data.Dev));
+        return probe.Fit(controlProblem, seed).Predict(controlDev.Features).Score(problem.Spec, controlDev).Primary;
+    }
+
+    static List<CkaRow> Similarities(TaskSpec spec, int examples, Dictionary<ProbedModel, IReadOnlyDictionary<int, FeatureMatrix>> devFeatures,
+        ProbedModel reference, ProbeSettings settings, ProbeStage stage)
+    {
+        var rows = new List<CkaRow>();
+        if (!devFeatures.TryGetValue(reference, out var referenceFeatures)) return rows;
+        foreach (var (model, features) in devFeatures)
+        {
+            if (ReferenceEquals(model, reference)) continue;
+            foreach (var (layer, matrix) in features)
+                if (referenceFeatures.TryGetValue(layer, out var referenceMatrix))
+                    rows.Add(new CkaRow(stage.Protocol, stage.Name, stage.Index, model.Source.Name, model.Role, reference.Source.Name,
+                        spec.Name, "dev", layer, settings.Pooling.ToString().ToLowerInvariant(), examples, LinearCka.Compute(referenceMatrix, matrix)));
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,29 @@
+using Probing.Probing.Features;
+using Probing.Training.Model;
+
+namespace Probing.Probing.Protocols;
+
+/// <summary>
+/// What a probing pass measures. <see cref="TrainLimit"/> (null = all) subsamples each task's train
+/// split per seed, the limited-data setting; <see cref="ValidationFraction"/> of the (subsampled)
+/// train rows is held out for the probe to choose its regularization on, so dev and test stay unseen.
+/// </summary>
+public sealed record ProbeSettings(
+    IReadOnlyList<string> Tasks,
+    LayerSelection Layers,
+    Pooling Pooling,
+    string Probe,
+    IReadOnlyList<int> Seeds,
+    int? TrainLimit = null,
+    int MaxLength = 128,
+    bool Controls = true,
+    double ValidationFraction = 0.2,
+    string? GlueDir = null);
+
+/// <summary>A model to probe and its part in the comparison: "checkpoint", "base" (upper reference) or "random" (lower).</summary>
+public sealed record ProbedModel(string Role, IFeatureSource Source)
+{
+    public const string CheckpointRole = "checkpoint";
+    public const string BaseRole = "base";
+    public const string RandomRole = "random";
+}
