@@ -52,8 +52,9 @@ public sealed class SpectralNormLinear : nn.Module<Tensor, Tensor>
     {
         if (training)
             using (no_grad()) PowerIteration();
-        using var wv = weight.mv(v);
-        var sigma = u.dot(wv);
+        // Clones, as PyTorch takes them: the next forward updates u and v in place, and this
+        // forward's backward pass still needs the values it used.
+        var sigma = u.clone().dot(weight.mv(v.clone()));
         return nn.functional.linear(input, weight / sigma, bias);
     }
 
