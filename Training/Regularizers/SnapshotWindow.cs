@@ -62,7 +62,7 @@ public sealed class SnapshotWindow : IDisposable
 
     public Dictionary<string, Tensor> StateDict()
     {
-        var state = new Dictionary<string, Tensor> { ["window.count"] = tensor(Count), ["window.next"] = tensor(next) };
+        var state = new Dictionary<string, Tensor> { ["window.count"] = tensor((long)Count), ["window.next"] = tensor((long)next) };
         for (int i = 0; i < parameters.Count; i++)
         {
             state[$"window.sum.{parameters[i].Name}"] = sum[i];
