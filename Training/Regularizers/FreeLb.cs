@@ -78,10 +78,10 @@ public sealed class FreeLb : IRegularizer
         var batch = delta.shape[0];
         if (options.NormType == PerturbationNorm.L2)
         {
-            var norm = gradient.view(batch, -1).norm(1).clamp_min(1e-8).view(-1, 1, 1);
+            var norm = PerExampleL2(gradient).clamp_min(1e-8).view(-1, 1, 1);
             delta = delta + options.AdvLr * gradient / norm;
             if (options.AdvMaxNorm <= 0) return delta;
-            var deltaNorm = delta.view(batch, -1).norm(1);
+            var deltaNorm = PerExampleL2(delta);
             var exceeds = deltaNorm.gt(options.AdvMaxNorm).to(delta.dtype);
             var reweight = (options.AdvMaxNorm / deltaNorm * exceeds + (1 - exceeds)).view(-1, 1, 1);
             return delta * reweight;
@@ -90,4 +90,7 @@ public sealed class FreeLb : IRegularizer
         delta = delta + options.AdvLr * gradient / infNorm;
         return options.AdvMaxNorm > 0 ? delta.clamp(-options.AdvMaxNorm, options.AdvMaxNorm) : delta;
     }
+
+    /// <summary>The L2 norm of each example's B × T × H slice.</summary>
+    static Tensor PerExampleL2(Tensor x) => x.pow(2).sum([1, 2]).sqrt();
 }
