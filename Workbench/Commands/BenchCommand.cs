@@ -36,16 +36,15 @@ public static class BenchCommand
             var steps = parse.GetValue(memorySteps) is { Length: > 0 } text
                 ? text.Split(',').Select(t => int.TryParse(t, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new InputError($"--memory-steps {text}: expected positive step counts")).ToList()
                 : [];
+            // Memory first: the peak RSS then reflects the small config alone, not the big timing models.
+            var rows = steps.Count > 0 ? MethodBenchmark.PeakMemory(parse.GetValue(memoryMethod)!, steps) : [];
+            foreach (var row in rows)
+                AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant($"{row.Method} after {row.Steps} steps: peak RSS {row.PeakRssMegabytes:F0} MB")));
             var (name, encoder) = MethodBenchmark.DefaultModel();
-            var rows = new MethodBenchmark(parse.GetValue(rounds)).StepTimes(name, encoder, parse.GetValue(batch), parse.GetValue(length));
+            var times = new MethodBenchmark(parse.GetValue(rounds)).StepTimes(name, encoder, parse.GetValue(batch), parse.GetValue(length));
             encoder.Dispose();
-            foreach (var row in rows) AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant($"{row.Method}: {row.Milliseconds:F1} ms/step, {row.RatioToStandard:F2}× standard")));
-            if (steps.Count > 0)
-                foreach (var row in MethodBenchmark.PeakMemory(parse.GetValue(memoryMethod)!, steps))
-                {
-                    rows.Add(row);
-                    AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant($"{row.Method} after {row.Steps} steps: peak RSS {row.PeakRssMegabytes:F0} MB")));
-                }
+            foreach (var row in times) AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant($"{row.Method}: {row.Milliseconds:F1} ms/step, {row.RatioToStandard:F2}× standard")));
+            rows.AddRange(times);
             CsvTable.Write(parse.GetValue(output)!, rows);
             AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(parse.GetValue(output)!)}[/]");
             return 0;
