@@ -15,8 +15,10 @@ public static class TrainingCheckpoint
 
     const string OptimizerFile = "optimizer.safetensors";
     const string StateFile = "state.json";
+    const string ExtraFile = "extra.safetensors";
 
-    public static void Save(string directory, nn.Module model, EncoderConfig config, AdamW optimizer, State state)
+    /// <param name="extra">Further named tensors resuming needs (e.g. a fine-tuning method's teachers).</param>
+    public static void Save(string directory, nn.Module model, EncoderConfig config, AdamW optimizer, State state, IReadOnlyDictionary<string, Tensor>? extra = null)
     {
         var staging = directory + ".new";
         var previous = directory + ".old";
@@ -24,13 +26,14 @@ public static class TrainingCheckpoint
         EncoderCheckpoint.Save(staging, config, model);
         StateDictFile.Write(Path.Combine(staging, OptimizerFile), optimizer.StateDict());
         Json.Write(Path.Combine(staging, StateFile), state);
+        if (extra is { Count: > 0 }) StateDictFile.Write(Path.Combine(staging, ExtraFile), extra);
         if (Directory.Exists(directory)) Directory.Move(directory, previous);
         Directory.Move(staging, directory);
         if (Directory.Exists(previous)) Directory.Delete(previous, recursive: true);
     }
 
     /// <summary>Restores model and optimizer from the newest complete checkpoint; null if there is none.</summary>
-    public static State? TryLoad(string directory, nn.Module model, AdamW optimizer)
+    public static State? TryLoad(string directory, nn.Module model, AdamW optimizer, Action<IReadOnlyDictionary<string, Tensor>, string>? loadExtra = null)
     {
         var source = Directory.Exists(directory) ? directory : Directory.Exists(directory + ".old") ? directory + ".old" : null;
         if (source is null) return null;
@@ -41,6 +44,13 @@ public static class TrainingCheckpoint
         var optimizerState = StateDictFile.Read(optimizerPath);
         optimizer.LoadStateDict(optimizerState, optimizerPath);
         foreach (var t in tensors.Values.Concat(optimizerState.Values)) t.Dispose();
+        var extraPath = Path.Combine(source, ExtraFile);
+        if (loadExtra is not null && File.Exists(extraPath))
+        {
+            var extra = StateDictFile.Read(extraPath);
+            loadExtra(extra, extraPath);
+            foreach (var t in extra.Values) t.Dispose();
+        }
         return Json.Read<State>(Path.Combine(source, StateFile));
     }
 }

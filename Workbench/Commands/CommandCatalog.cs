@@ -9,6 +9,8 @@ public static class CommandCatalog
     [
         QuickstartCommand.Create(),
         PretrainCommand.Create(),
+        FineTuneCommand.Create(),
+        EnsembleCommand.Create(),
         TasksCommand.Create(),
         RunCommand.Create(),
         ProbeCommand.Create(),

@@ -21,12 +21,15 @@ public static class ConfigOverrides
             var path = key.Split('.');
             var parent = root;
             foreach (var part in path[..^1])
-                parent = parent[part] as JsonObject ?? throw new InputError($"--set {assignment}: unknown key '{key}'");
-            if (!parent.ContainsKey(path[^1])) throw new InputError($"--set {assignment}: unknown key '{key}'");
+                parent = parent[part] as JsonObject ?? throw UnknownKey(assignment, key, parent);
+            if (!parent.ContainsKey(path[^1])) throw UnknownKey(assignment, key, parent);
             parent[path[^1]] = ParseValue(assignment[(equals + 1)..].Trim());
         }
         return Json.Deserialize<T>(root.ToJsonString(), "--set");
     }
+
+    static InputError UnknownKey(string assignment, string key, JsonObject level) =>
+        new($"--set {assignment}: unknown key '{key}'; valid keys here: {string.Join(", ", level.Select(kv => kv.Key))}");
 
     /// <summary>A JSON literal (number, true/false, null, array, object) or else a plain string.</summary>
     static JsonNode? ParseValue(string text)

@@ -1,0 +1,54 @@
+using System.Text.Json.Serialization;
+using Probing.Training.Infrastructure;
+using Probing.Training.Regularizers;
+
+namespace Probing.Training.FineTuning;
+
+/// <summary>Everything that determines a fine-tuning run (with the starting encoder, seed and thread count).</summary>
+public sealed record FineTuneConfig
+{
+    /// <summary>The task's name (recorded; the data itself is passed to <see cref="FineTuner"/>).</summary>
+    public string Task { get; init; } = "";
+    [JsonConverter(typeof(MethodOptionsConverter))]
+    public MethodOptions Method { get; init; } = new StandardOptions();
+    public int Seed { get; init; } = 1;
+    public int Epochs { get; init; } = 3;
+    /// <summary>When positive, the number of steps (overrides <see cref="Epochs"/>).</summary>
+    public int MaxSteps { get; init; }
+    public int BatchSize { get; init; } = 32;
+    public int MaxLength { get; init; } = 128;
+    /// <summary>Peak learning rate; larger than BERT-base's 2e-5 because the shipped base is small.</summary>
+    public double LearningRate { get; init; } = 1e-4;
+    public double WarmupFraction { get; init; } = 0.06;
+    public double WeightDecay { get; init; } = 0.01;
+    public double ClipNorm { get; init; } = 1.0;
+    /// <summary>Hidden, attention and head dropout during fine-tuning.</summary>
+    public double Dropout { get; init; } = 0.1;
+    /// <summary>Evaluate on dev every N steps (0 = at the end of every epoch), and always at the end.</summary>
+    public int EvalEvery { get; init; }
+    public int EvalBatchSize { get; init; } = 64;
+    public int CheckpointEvery { get; init; } = 200;
+    /// <summary>Start from the model folder's own head (its label count must match the task) instead of a fresh one.</summary>
+    public bool ReuseHead { get; init; }
+
+    public FineTuneConfig Validate()
+    {
+        void Require(bool ok, string key, string expected)
+        {
+            if (!ok) throw new InputError($"fine-tune config {key}: expected {expected}");
+        }
+        Require(Epochs > 0 || MaxSteps > 0, "epochs", "a positive number (or max_steps > 0)");
+        Require(MaxSteps >= 0, "max_steps", "0 or a positive number");
+        Require(BatchSize > 0, "batch_size", "a positive number");
+        Require(MaxLength >= 3, "max_length", "at least 3");
+        Require(LearningRate > 0, "learning_rate", "a positive number");
+        Require(WarmupFraction is >= 0 and < 1, "warmup_fraction", "a fraction in [0, 1)");
+        Require(ClipNorm > 0, "clip_norm", "a positive number");
+        Require(Dropout is >= 0 and < 1, "dropout", "a probability in [0, 1)");
+        Require(EvalEvery >= 0, "eval_every", "0 or a positive number of steps");
+        Require(EvalBatchSize > 0, "eval_batch_size", "a positive number");
+        Require(CheckpointEvery > 0, "checkpoint_every", "a positive number of steps");
+        Require(Method.LabelSmoothing is >= 0 and < 1, "method.label_smoothing", "a value in [0, 1)");
+        return this;
+    }
+}

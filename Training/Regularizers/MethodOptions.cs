@@ -1,0 +1,19 @@
+using System.Text.Json.Serialization;
+
+namespace Probing.Training.Regularizers;
+
+/// <summary>
+/// Options of a fine-tuning method; each method has its own record with the references' defaults.
+/// In JSON a method is <c>{"kind": "r3f", "eps": 1e-05, …}</c> (see <see cref="MethodRegistry"/>).
+/// </summary>
+public abstract record MethodOptions
+{
+    /// <summary>Label smoothing of the cross entropy, available to every method (0 = none).</summary>
+    public double LabelSmoothing { get; init; }
+
+    /// <summary>Whether the head's output projection is spectrally normalised (R4F).</summary>
+    [JsonIgnore] public virtual bool SpectralNormHead => false;
+}
+
+/// <summary>How SMART and FreeLB normalise a perturbation or its gradient.</summary>
+public enum PerturbationNorm { L2, Inf }

@@ -1,0 +1,59 @@
+using Probing.Training.Model;
+using static TorchSharp.torch;
+
+namespace Probing.Training.Regularizers;
+
+public enum NoiseType { Uniform, Normal }
+
+/// <summary>fairseq <c>sentence_prediction_r3f</c> defaults (its RTE recipe uses λ = 0.7).</summary>
+public record R3fOptions : MethodOptions
+{
+    /// <summary>Noise scale: the half-width of U(−eps, eps), or the standard deviation of N(0, eps²).</summary>
+    public double Eps { get; init; } = 1e-5;
+    public double Lambda { get; init; } = 1.0;
+    public NoiseType NoiseType { get; init; } = NoiseType.Uniform;
+}
+
+/// <summary>R4F: R3F with a spectrally normalised output projection in the head.</summary>
+public sealed record R4fOptions : R3fOptions
+{
+    public override bool SpectralNormHead => true;
+}
+
+/// <summary>
+/// R3F (Aghajanyan et al. 2020), as fairseq computes it: a second forward pass on a detached copy
+/// of the raw word embeddings plus noise (its own dropout draw), and mean CE + λ · symmetric KL
+/// between the clean and noisy predictions, neither side detached. Regression tasks get no R3F
+/// term. R4F is the same loss on a model built with a spectrally normalised head.
+/// </summary>
+public sealed class R3f(R3fOptions options, RegularizerContext context) : IRegularizer
+{
+    public IReadOnlyList<string> TermNames { get; } = ["task", "symmetric_kl"];
+    public SequenceClassifier EvaluationModel => context.Student;
+
+    public StepLoss Backward(ClassifierBatch batch)
+    {
+        var student = context.Student;
+        var words = student.WordEmbeddings(batch);
+        var logits = student.LogitsFromWordEmbeddings(words, batch);
+        var task = TaskLoss.Compute(logits, batch, options.LabelSmoothing);
+        if (context.IsRegression)
+        {
+            task.backward();
+            var value = task.item<float>();
+            return new StepLoss(value, [value, 0]);
+        }
+        var noisy = student.LogitsFromWordEmbeddings(words.detach() + Noise(words), batch);
+        var symmetricKl = Divergences.SymmetricKl(logits, noisy);
+        var total = task + options.Lambda * symmetricKl;
+        total.backward();
+        return new StepLoss(total.item<float>(), [task.item<float>(), symmetricKl.item<float>()]);
+    }
+
+    Tensor Noise(Tensor like) => options.NoiseType switch
+    {
+        NoiseType.Normal => randn_like(like).mul_(options.Eps),
+        NoiseType.Uniform => rand_like(like).mul_(2 * options.Eps).sub_(options.Eps),
+        _ => throw new ArgumentOutOfRangeException(nameof(options)),
+    };
+}

@@ -1,0 +1,71 @@
+using System.CommandLine;
+using Probing.Training.Checkpoints;
+using Probing.Training.FineTuning;
+using Probing.Training.Regularizers;
+using Probing.Workbench.Experiments;
+using Spectre.Console;
+
+namespace Probing.Workbench.Commands;
+
+/// <summary><c>workbench finetune</c>: one method on one task, for one seed or a sweep of seeds.</summary>
+public static class FineTuneCommand
+{
+    public static Command Create()
+    {
+        var taskOptions = new TaskOptions();
+        var method = new Option<string>("--method") { Description = $"Fine-tuning method: {string.Join(", ", MethodRegistry.Kinds)}", DefaultValueFactory = _ => "standard" };
+        var seed = CommonOptions.Seed();
+        var seeds = new Option<string?>("--seeds") { Description = "Several seeds, e.g. 1-10 or 1,3,5: one run each under <out>/seed-<n>/ and a summary" };
+        var jobs = new Option<int>("--jobs") { Description = "With --seeds: worker processes (each gets cores/N threads)", DefaultValueFactory = _ => 1 };
+        var model = CommonOptions.Model();
+        var output = CommonOptions.Output("the fine-tuning run (default results/finetune/<task>-<method>[-seed<seed>])");
+        var overrides = CommonOptions.Overrides();
+        var command = new Command("finetune", "Fine-tune an encoder with a classification head on a task (resumes an interrupted run)")
+        {
+            method, seed, seeds, jobs, model, output, overrides,
+        };
+        taskOptions.AddTo(command);
+        command.SetAction(parse =>
+        {
+            var kind = parse.GetValue(method)!;
+            var config = new FineTuneConfig { Method = MethodRegistry.Defaults(kind) };
+            config = ConfigOverrides.Apply(config, parse.GetValue(overrides)!);
+            var task = taskOptions.Load(parse);
+            config = (config with { Task = task.Spec.Name }).Validate();
+            CommonOptions.ApplyRuntime(parse);
+            var folder = ModelFolder.Resolve(parse.GetValue(model));
+            var name = $"{task.Spec.Name}-{kind}";
+
+            if (parse.GetValue(seeds) is { } seedText)
+            {
+                var list = SeedList.Parse(seedText);
+                var root = parse.GetValue(output) ?? Path.Combine("results", "finetune", name);
+                SeedSweep.Run(list, parse.GetValue(jobs), root,
+                    s => FineTuneRun.Run(config with { Seed = s }, task, folder, SeedSweep.SeedFolder(root, s)),
+                    (s, threads) => WorkerArguments(parse, seeds, jobs, output, seed, s, SeedSweep.SeedFolder(root, s), threads));
+                return 0;
+            }
+            if (parse.GetValue(seed) is { } s1) config = config with { Seed = s1 };
+            var runFolder = parse.GetValue(output) ?? Path.Combine("results", "finetune", $"{name}-seed{config.Seed}");
+            var metrics = FineTuneRun.Run(config, task, folder, runFolder);
+            AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
+                $"{metrics.Task} {metrics.Method} seed {metrics.Seed}: best dev {metrics.Metric} {metrics.BestDev:F4} at step {metrics.BestStep} of {metrics.Steps}, {metrics.WallSeconds:F0} s; model: {Path.Combine(runFolder, FineTuner.BestFolder)}")));
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>The same command line for one seed: the sweep options replaced by --seed, --out and --threads.</summary>
+    static string[] WorkerArguments(ParseResult parse, Option seeds, Option jobs, Option output, Option seed, int value, string folder, int threads)
+    {
+        var skip = new HashSet<string> { seeds.Name, jobs.Name, output.Name, seed.Name, CommonOptions.Threads.Name };
+        var arguments = new List<string>();
+        var tokens = parse.Tokens.ToList();
+        for (int i = 0; i < tokens.Count; i++)
+        {
+            if (skip.Contains(tokens[i].Value)) { i++; continue; }
+            arguments.Add(tokens[i].Value);
+        }
+        return [.. arguments, "--seed", value.ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", folder, "--threads", threads.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+    }
+}

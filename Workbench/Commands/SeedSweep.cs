@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using CsvHelper;
+using Probing.Training.Infrastructure;
+using Spectre.Console;
+
+namespace Probing.Workbench.Commands;
+
+[CsvRecord]
+public partial record SeedSummaryRow(string Seed, double DevMetric, double WallSeconds);
+
+/// <summary>The aggregates of a seed sweep; the aggregation rule is named next to every number.</summary>
+public sealed record SeedSummary(string Task, string Method, string Metric, int Runs, double Median, double Max, double Mean, double StandardDeviation, double MeanWallSeconds);
+
+/// <summary>
+/// One config over several seeds into <c>&lt;out&gt;/seed-&lt;n&gt;/</c>, in this process or in N worker
+/// processes (the same executable, one seed each, cores/N threads), then <c>seeds.csv</c> and <c>summary.json</c>.
+/// </summary>
+public static class SeedSweep
+{
+    public const string TableFile = "seeds.csv", SummaryFile = "summary.json";
+
+    public static string SeedFolder(string output, int seed) => Path.Combine(output, $"seed-{seed}");
+
+    /// <param name="runOne">Runs one seed in this process.</param>
+    /// <param name="workerArguments">The command line of a worker for one seed (its folder and threads included).</param>
+    public static SeedSummary Run(IReadOnlyList<int> seeds, int jobs, string output, Func<int, FineTuneMetrics> runOne, Func<int, int, string[]> workerArguments)
+    {
+        if (jobs < 1) throw new InputError($"--jobs {jobs}: expected a positive number");
+        var metrics = jobs == 1 ? [.. seeds.Select(runOne)] : RunWorkers(seeds, jobs, output, workerArguments);
+        return Summarize(metrics, output);
+    }
+
+    static List<FineTuneMetrics> RunWorkers(IReadOnlyList<int> seeds, int jobs, string output, Func<int, int, string[]> workerArguments)
+    {
+        var threads = Math.Max(1, Environment.ProcessorCount / jobs);
+        var failures = new List<string>();
+        Parallel.ForEach(seeds, new ParallelOptions { MaxDegreeOfParallelism = jobs }, seed =>
+        {
+            var (program, prefix) = Self();
+            var start = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in prefix.Concat(workerArguments(seed, threads))) start.ArgumentList.Add(argument);
+            using var process = Process.Start(start)!;
+            var stderr = process.StandardError.ReadToEndAsync();
+            File.WriteAllText(Path.Combine(Directory.CreateDirectory(SeedFolder(output, seed)).FullName, "worker.log"), process.StandardOutput.ReadToEnd());
+            process.WaitForExit();
+            if (process.ExitCode != 0) lock (failures) failures.Add($"seed {seed} (exit {process.ExitCode}): {stderr.Result.Trim()}");
+        });
+        if (failures.Count > 0) throw new InputError("worker failed: " + string.Join("; ", failures));
+        return [.. seeds.Select(seed => FineTuneRun.ReadFinished(SeedFolder(output, seed)))];
+    }
+
+    /// <summary>This executable: the apphost directly, or <c>dotnet workbench.dll</c>.</summary>
+    static (string Program, string[] Prefix) Self()
+    {
+        var process = Environment.ProcessPath ?? throw new InputError("cannot find this executable to start workers");
+        return Path.GetFileNameWithoutExtension(process) == "dotnet"
+            ? (process, [typeof(SeedSweep).Assembly.Location])
+            : (process, []);
+    }
+
+    public static SeedSummary Summarize(IReadOnlyList<FineTuneMetrics> runs, string output)
+    {
+        var values = runs.Select(r => r.BestDev).ToArray();
+        var mean = values.Average();
+        var sd = values.Length > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1)) : 0;
+        var summary = new SeedSummary(runs[0].Task, runs[0].Method, runs[0].Metric, runs.Count,
+            MathNet.Numerics.Statistics.Statistics.Median(values), values.Max(), mean, sd, runs.Average(r => r.WallSeconds));
+        var rows = runs.Select(r => new SeedSummaryRow(r.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), r.BestDev, r.WallSeconds)).ToList();
+        rows.Add(new SeedSummaryRow("median", summary.Median, MathNet.Numerics.Statistics.Statistics.Median(runs.Select(r => r.WallSeconds))));
+        rows.Add(new SeedSummaryRow("max", summary.Max, runs.Max(r => r.WallSeconds)));
+        rows.Add(new SeedSummaryRow("mean", summary.Mean, summary.MeanWallSeconds));
+        rows.Add(new SeedSummaryRow("sd", summary.StandardDeviation, 0));
+        CsvTable.Write(Path.Combine(output, TableFile), rows);
+        Json.Write(Path.Combine(output, SummaryFile), summary);
+        AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
+            $"{summary.Task} {summary.Method}: best dev {summary.Metric} over {summary.Runs} seeds: median {summary.Median:F4}, max {summary.Max:F4}, mean {summary.Mean:F4} ± {summary.StandardDeviation:F4} (sd)")));
+        return summary;
+    }
+}
