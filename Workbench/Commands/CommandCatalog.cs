@@ -13,6 +13,7 @@ public static class CommandCatalog
         EnsembleCommand.Create(),
         TasksCommand.Create(),
         RunCommand.Create(),
+        FiguresCommand.Create(),
         ProbeCommand.Create(),
         BenchCommand.Create(),
     ];

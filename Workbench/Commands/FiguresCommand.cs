@@ -1,0 +1,61 @@
+using System.CommandLine;
+using Probing.Training.Infrastructure;
+using Probing.Workbench.Reporting;
+using Probing.Workbench.Reporting.Sections;
+using Spectre.Console;
+
+namespace Probing.Workbench.Commands;
+
+/// <summary><c>workbench figures &lt;results/study&gt;</c>: figures, tables and report.md from the saved result files only.</summary>
+public static class FiguresCommand
+{
+    /// <summary>The report's sections, in reading order; a new kind of result is one more section here.</summary>
+    public static IReadOnlyList<IReportSection> Sections =>
+    [
+        new FeatureGuardSection(),
+        new MethodsSection(),
+    ];
+
+    public static Command Create()
+    {
+        var study = new Argument<string>("study") { Description = "A study folder, e.g. results/quickstart" };
+        var output = new Option<string?>("--out") { Description = "Where the report goes (default <study>/report)" };
+        var command = new Command("figures", "Redraw a study's figures, tables and report.md from its saved results (no model code runs)") { study, output };
+        command.SetAction(parse =>
+        {
+            var report = Build(parse.GetValue(study)!, parse.GetValue(output));
+            AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(Path.Combine(report.Directory, Report.ReportFile))}[/] with {report.Figures.Count} figures");
+            return 0;
+        });
+        return command;
+    }
+
+    public static Report Build(string studyDirectory, string? outputDirectory = null)
+    {
+        var results = StudyResults.Load(studyDirectory);
+        if (results.IsEmpty)
+            throw new InputError($"{studyDirectory}: no finished results (no run folder with DONE and result files){(results.Unfinished.Count > 0 ? $"; unfinished: {string.Join(", ", results.Unfinished)}" : "")}");
+        var report = new Report(outputDirectory ?? Path.Combine(studyDirectory, "report"));
+        if (results.Unfinished.Count > 0)
+        {
+            var message = $"the study is not finished; this report covers the finished runs only. Missing: {string.Join(", ", results.Unfinished)}";
+            report.Warn(message);
+            AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(message)}");
+        }
+        foreach (var section in Sections.Where(s => s.AppliesTo(results))) section.Render(results, report);
+        var (title, description) = Describe(studyDirectory);
+        report.Write(title, description);
+        return report;
+    }
+
+    /// <summary>The study's name and description from its manifest, when the folder came from <c>workbench run</c>.</summary>
+    static (string Title, string Description) Describe(string directory)
+    {
+        var fallback = ($"Study {Path.GetFileName(Path.GetFullPath(directory).TrimEnd('/'))}", "");
+        var manifest = Path.Combine(directory, Experiments.StudyRunner.ManifestFile);
+        if (!File.Exists(manifest)) return fallback;
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(manifest));
+        if (!document.RootElement.TryGetProperty("spec", out var spec)) return fallback;
+        return ($"Study {spec.GetProperty("name").GetString()}", spec.TryGetProperty("description", out var d) ? d.GetString() ?? "" : "");
+    }
+}

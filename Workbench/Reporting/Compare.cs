@@ -1,0 +1,25 @@
+namespace Probing.Workbench.Reporting;
+
+/// <summary>Scores of runs keyed by seed; compared paired by seed where both sides have the same seeds.</summary>
+public static class Compare
+{
+    public static Comparison BySeed(IReadOnlyDictionary<int, double> method, IReadOnlyDictionary<int, double> baseline)
+    {
+        var shared = method.Keys.Intersect(baseline.Keys).Order().ToList();
+        return shared.Count >= 2 && shared.Count == method.Count && shared.Count == baseline.Count
+            ? Comparison.Paired([.. shared.Select(s => method[s])], [.. shared.Select(s => baseline[s])])
+            : Comparison.Welch([.. method.Values], [.. baseline.Values]);
+    }
+
+    public static bool CanCompare<T>(IReadOnlyCollection<T> method, IReadOnlyCollection<T> baseline) => method.Count >= 2 && baseline.Count >= 2;
+
+    /// <summary>"81.2 ± 1.3" in points, for scores in [0, 1].</summary>
+    public static string MeanSd(Summary s) => FormattableString.Invariant($"{100 * s.Mean:0.0} ± {100 * s.StandardDeviation:0.0}");
+
+    public static string Points(double value) => FormattableString.Invariant($"{100 * value:0.0}");
+
+    public static string Interval(Summary s) => FormattableString.Invariant($"[{100 * s.CiLow:0.0}, {100 * s.CiHigh:0.0}]");
+
+    /// <summary>Scores in points (×100) for comparisons reported in points.</summary>
+    public static IReadOnlyDictionary<int, double> InPoints(IReadOnlyDictionary<int, double> scores) => scores.ToDictionary(kv => kv.Key, kv => 100 * kv.Value);
+}
