@@ -14,6 +14,8 @@ public static class CommandCatalog
         TasksCommand.Create(),
         RunCommand.Create(),
         ProbeCommand.Create(),
+        ChainCommand.Create(),
+        RetentionCommand.Create(),
         BenchCommand.Create(),
     ];
 }
