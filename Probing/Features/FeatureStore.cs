@@ -65,6 +65,12 @@ public sealed class FeatureStore(string? cacheDirectory, int batchSize = 64, Act
         return encoder;
     }
 
+    /// <summary>Disposes the source's encoder if one was loaded (protocols probe many short-lived checkpoints).</summary>
+    public void Release(IFeatureSource source)
+    {
+        if (encoders.Remove(source, out var encoder)) encoder.Dispose();
+    }
+
     public void Dispose()
     {
         foreach (var encoder in encoders.Values) encoder.Dispose();

@@ -3,6 +3,7 @@ using Probing.Probing.Features;
 using Probing.Probing.Probes;
 using Probing.Probing.Similarity;
 using Probing.Training.Data;
+using Probing.Training.Model;
 
 namespace Probing.Probing.Protocols;
 
@@ -60,7 +61,7 @@ public sealed class GeneralizationProbe(FeatureStore store, ProbeRegistry regist
                     var devScore = fitted.Predict(devSplit.Features).Score(spec, devSplit).Primary;
                     double? testScore = test is null ? null : fitted.Predict(test[layer]).Score(spec, ProbeSplit.Of(test[layer], data.Test!)).Primary;
                     double? controlScore = control is null ? null : ControlScore(probe, problem, devSplit, control, data, trainRows, validationRows, seed);
-                    probes.Add(new ProbeRow(stage.Protocol, stage.Name, stage.Index, model.Source.Name, model.Role, model.Source.ContentHash[..12],
+                    probes.Add(new ProbeRow(stage.Protocol, model.Method, stage.Name, stage.Index, model.Source.Name, model.Role, model.Source.ContentHash[..12],
                         seed, spec.Name, layer, settings.Pooling.ToString().ToLowerInvariant(), probe.Name,
                         TaskScore.Name(spec.PrimaryMetric), devScore, testScore, controlScore, devScore - controlScore,
                         trainRows.Length, validationRows.Length, fitted.Regularization));
@@ -95,11 +96,24 @@ public sealed class GeneralizationProbe(FeatureStore store, ProbeRegistry regist
         foreach (var (model, features) in devFeatures)
         {
             if (ReferenceEquals(model, reference)) continue;
-            foreach (var (layer, matrix) in features)
-                if (referenceFeatures.TryGetValue(layer, out var referenceMatrix))
-                    rows.Add(new CkaRow(stage.Protocol, stage.Name, stage.Index, model.Source.Name, model.Role, reference.Source.Name,
-                        spec.Name, "dev", layer, settings.Pooling.ToString().ToLowerInvariant(), examples, LinearCka.Compute(referenceMatrix, matrix)));
+            rows.AddRange(CkaRows(spec, examples, model, features, reference, referenceFeatures, settings.Pooling, stage));
         }
         return rows;
+    }
+
+    static IEnumerable<CkaRow> CkaRows(TaskSpec spec, int examples, ProbedModel model, IReadOnlyDictionary<int, FeatureMatrix> features,
+        ProbedModel reference, IReadOnlyDictionary<int, FeatureMatrix> referenceFeatures, Pooling pooling, ProbeStage stage)
+    {
+        foreach (var (layer, matrix) in features.OrderBy(f => f.Key))
+            if (referenceFeatures.TryGetValue(layer, out var referenceMatrix))
+                yield return new CkaRow(stage.Protocol, model.Method, model.Seed, stage.Name, stage.Index, model.Source.Name, model.Role, reference.Source.Name,
+                    spec.Name, "dev", layer, pooling.ToString().ToLowerInvariant(), examples, LinearCka.Compute(referenceMatrix, matrix));
+    }
+
+    /// <summary>Linear CKA of <paramref name="model"/> to <paramref name="reference"/> on the task's dev inputs, at each of <paramref name="layers"/>.</summary>
+    public List<CkaRow> Similarity(TaskData data, ProbedModel model, ProbedModel reference, IReadOnlyList<int> layers, ProbeSettings settings, ProbeStage stage)
+    {
+        IReadOnlyDictionary<int, FeatureMatrix> Dev(ProbedModel m) => store.Get(m.Source, data.Spec.Name, "dev", data.Dev, layers, settings.Pooling, settings.MaxLength);
+        return [.. CkaRows(data.Spec, data.Dev.Count, model, Dev(model), reference, Dev(reference), settings.Pooling, stage)];
     }
 }

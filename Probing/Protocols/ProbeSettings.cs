@@ -20,10 +20,17 @@ public sealed record ProbeSettings(
     double ValidationFraction = 0.2,
     string? GlueDir = null);
 
-/// <summary>A model to probe and its part in the comparison: "checkpoint", "base" (upper reference) or "random" (lower).</summary>
-public sealed record ProbedModel(string Role, IFeatureSource Source)
+/// <summary>
+/// A model to probe and its part in the comparison: "checkpoint", "base" (upper reference) or "random"
+/// (lower). <see cref="Method"/> names the fine-tuning method that produced it (the references: their
+/// role) and <see cref="Seed"/> the run seed that did (null where none did); both go into the rows.
+/// </summary>
+public sealed record ProbedModel(string Role, IFeatureSource Source, string Method = "", int? Seed = null)
 {
     public const string CheckpointRole = "checkpoint";
     public const string BaseRole = "base";
     public const string RandomRole = "random";
+
+    /// <summary>A reference (base or random): its method column is its role.</summary>
+    public static ProbedModel Reference(string role, IFeatureSource source) => new(role, source, role);
 }

@@ -15,6 +15,8 @@ public static class CommandCatalog
         RunCommand.Create(),
         FiguresCommand.Create(),
         ProbeCommand.Create(),
+        ChainCommand.Create(),
+        RetentionCommand.Create(),
         BenchCommand.Create(),
     ];
 }

@@ -1,0 +1,105 @@
+using System.CommandLine;
+using Probing.Training.FineTuning;
+using Probing.Training.Infrastructure;
+using Probing.Training.Regularizers;
+using Probing.Workbench.Experiments;
+
+namespace Probing.Workbench.Commands;
+
+/// <summary>
+/// The fine-tuning options of the protocols (<c>probe --methods</c>, <c>chain</c>, <c>retention</c>):
+/// <c>--methods</c>, <c>--seeds</c> (run seeds: they seed fine-tuning and the probe's sampling),
+/// <c>--setting gentle|aggressive</c> and <c>--set key=value</c> on the FineTuneConfig.
+/// </summary>
+public sealed class ProtocolOptions
+{
+    /// <summary>Learning rates of the two named settings (docs/probing.md; the pilot in shared notes saw collapse only at the aggressive one).</summary>
+    public static readonly IReadOnlyDictionary<string, double> Settings = new Dictionary<string, double> { ["gentle"] = 2e-4, ["aggressive"] = 1e-3 };
+
+    /// <summary>
+    /// The protocols' fine-tuning defaults: short runs (150 steps, dev every 50) so the quickstart scale
+    /// runs in minutes on 2 cores; <c>--set max_steps=0 --set epochs=3</c> goes back to epochs.
+    /// </summary>
+    public static FineTuneConfig Defaults(string setting, int maxLength) => new()
+    {
+        MaxSteps = 150, EvalEvery = 50, CheckpointEvery = 50, MaxLength = maxLength, LearningRate = Settings[setting],
+    };
+
+    public Option<string[]> Methods { get; }
+    public Option<string[]> Seeds { get; } = new("--seeds")
+    {
+        Description = "Run seeds (fine-tuning and probe sampling), e.g. 1 2 3 or 1-5",
+        AllowMultipleArgumentsPerToken = true,
+        DefaultValueFactory = _ => ["1"],
+    };
+    public Option<string> Setting { get; } = new("--setting")
+    {
+        Description = "Named fine-tuning setting: gentle (learning_rate 2e-4) or aggressive (1e-3); --set overrides it",
+        DefaultValueFactory = _ => "gentle",
+    };
+    public Option<string[]> Set { get; } = new("--set")
+    {
+        Description = "Override a fine-tuning config key, e.g. --set learning_rate=1e-3 --set max_steps=300 --set method.eps=1e-3 (method.* keys go to the methods that have them)",
+        DefaultValueFactory = _ => [],
+    };
+
+    public ProtocolOptions(bool required)
+    {
+        Methods = new("--methods")
+        {
+            Description = $"Fine-tuning methods: {string.Join(", ", MethodRegistry.Kinds)}",
+            AllowMultipleArgumentsPerToken = true,
+            Required = required,
+        };
+        if (!required) Methods.DefaultValueFactory = _ => [];
+        Setting.AcceptOnlyFromAmong([.. Settings.Keys]);
+    }
+
+    public ProtocolOptions AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Methods, Seeds, Setting, Set }) command.Options.Add(option);
+        return this;
+    }
+
+    public IReadOnlyList<int> RunSeeds(ParseResult parse) => SeedList.Parse(string.Join(",", parse.GetValue(Seeds)!));
+
+    public bool HasMethods(ParseResult parse) => parse.GetValue(Methods) is { Length: > 0 };
+
+    /// <summary>One validated config per method, in the order given.</summary>
+    public IReadOnlyList<FineTuneConfig> Configs(ParseResult parse, int maxLength)
+    {
+        var kinds = ProbeOptions.SplitList(parse.GetValue(Methods)!);
+        if (kinds.Length == 0) throw new InputError($"--methods: name at least one of {string.Join(", ", MethodRegistry.Kinds)}");
+        if (kinds.Distinct().Count() != kinds.Length) throw new InputError($"--methods {string.Join(" ", kinds)}: a method appears twice");
+        var start = Defaults(parse.GetValue(Setting)!, maxLength);
+        return Configure(kinds, start, parse.GetValue(Set)!);
+    }
+
+    /// <summary>
+    /// Applies the overrides to every method's config. A <c>method.*</c> key is applied to the methods
+    /// whose options have it and is an error only if none has it; any other bad key is an error.
+    /// </summary>
+    public static IReadOnlyList<FineTuneConfig> Configure(IReadOnlyList<string> kinds, FineTuneConfig start, IReadOnlyList<string> assignments)
+    {
+        var configs = kinds.Select(kind => start with { Method = MethodRegistry.Defaults(kind) }).ToArray();
+        foreach (var assignment in assignments)
+        {
+            InputError? firstError = null;
+            var applied = 0;
+            for (var i = 0; i < configs.Length; i++)
+            {
+                try
+                {
+                    configs[i] = ConfigOverrides.Apply(configs[i], [assignment]);
+                    applied++;
+                }
+                catch (InputError error) when (assignment.TrimStart().StartsWith("method.", StringComparison.Ordinal) && error.Message.Contains("unknown key", StringComparison.Ordinal))
+                {
+                    firstError ??= error;
+                }
+            }
+            if (applied == 0 && firstError is not null) throw firstError;
+        }
+        return [.. configs.Select(c => c.Validate())];
+    }
+}
