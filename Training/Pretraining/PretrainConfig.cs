@@ -8,7 +8,7 @@ public sealed record PretrainConfig
     public EncoderConfig Model { get; init; } = new();
     public int SequenceLength { get; init; } = 128;
     public int BatchSize { get; init; } = 32;
-    public int Steps { get; init; } = 6000;
+    public int Steps { get; init; } = 3000;
     public double LearningRate { get; init; } = 1e-3;
     public double WarmupFraction { get; init; } = 0.05;
     public double WeightDecay { get; init; } = 0.01;
@@ -21,8 +21,11 @@ public sealed record PretrainConfig
     /// <summary>Held-out sequences the final evaluation masks and scores.</summary>
     public int EvalSequences { get; init; } = 512;
     public int CheckpointEvery { get; init; } = 500;
-    /// <summary>Keep only vocabulary pieces the corpus uses at least this often (0 = the full vocabulary).</summary>
-    public int VocabularyMinCount { get; init; } = 1;
+    /// <summary>
+    /// Keep only vocabulary pieces the corpus uses at least this often (0 = the full vocabulary).
+    /// 50 keeps ~11.7k of bert-base-uncased's 30.5k pieces: a 2.6× smaller embedding and output layer.
+    /// </summary>
+    public int VocabularyMinCount { get; init; } = 50;
     public int Seed { get; init; } = 1;
 
     public MaskingPolicy Masking => new(SelectProbability, MaskFraction, RandomFraction);
@@ -31,7 +34,6 @@ public sealed record PretrainConfig
     /// <summary>Named starting points; any field can still be overridden with <c>--set</c>.</summary>
     public static PretrainConfig Preset(string name) => name switch
     {
-        "quick" => new PretrainConfig { Steps = 2500 },
         "default" => new PretrainConfig(),
         "tiny" => new PretrainConfig
         {
@@ -41,5 +43,5 @@ public sealed record PretrainConfig
         _ => throw new Infrastructure.InputError($"unknown preset '{name}'; valid presets: {string.Join(", ", PresetNames)}"),
     };
 
-    public static readonly IReadOnlyList<string> PresetNames = ["tiny", "quick", "default"];
+    public static readonly IReadOnlyList<string> PresetNames = ["tiny", "default"];
 }

@@ -14,6 +14,10 @@ public static class FiguresCommand
     [
         new FeatureGuardSection(),
         new MethodsSection(),
+        new GeneralizationSection(),
+        new ChainSection(),
+        new RetentionSection(),
+        new DriftSection(),
     ];
 
     public static Command Create()

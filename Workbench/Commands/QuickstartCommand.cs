@@ -25,7 +25,7 @@ public static class QuickstartCommand
             }
             else
             {
-                outcome = BasePretraining.Run(PretrainConfig.Preset("quick"), baseFolder, "quickstart");
+                outcome = BasePretraining.Run(PretrainConfig.Preset("default"), baseFolder, "quickstart");
             }
             BasePretraining.PrintSummary(outcome, baseFolder);
             return 0;

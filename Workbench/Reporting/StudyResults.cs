@@ -12,34 +12,59 @@ namespace Probing.Workbench.Reporting;
 /// </summary>
 public sealed record StudyResults(
     string Directory, IReadOnlyList<FineTuneMetrics> FineTuning, IReadOnlyList<ProbeRow> Probes,
-    IReadOnlyList<CkaRow> Cka, IReadOnlyList<string> Unfinished)
+    IReadOnlyList<CkaRow> Cka, IReadOnlyList<StageRow> Stages, IReadOnlyList<string> Unfinished)
 {
     public bool IsEmpty => FineTuning.Count == 0 && Probes.Count == 0 && Cka.Count == 0;
 
     public static StudyResults Load(string directory)
     {
         if (!System.IO.Directory.Exists(directory)) throw new InputError($"{directory}: no such study folder");
-        List<FineTuneMetrics> fineTuning = [];
-        List<ProbeRow> probes = [];
-        List<CkaRow> cka = [];
-        List<string> unfinished = [];
-        foreach (var config in System.IO.Directory.EnumerateFiles(directory, RunFolder.ConfigFile, SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        var results = new Collector(directory);
+        results.Walk(directory);
+        results.Unfinished.AddRange(CellsNotStarted(directory).Except(results.Unfinished));
+        return new StudyResults(directory, results.FineTuning, results.Probes, results.Cka, results.Stages, results.Unfinished);
+    }
+
+    /// <summary>
+    /// Walks the study top-down. A run folder (config.json, not a model folder) is read as a whole
+    /// and not entered: a protocol's own tables already cover the fine-tuning runs nested inside it.
+    /// </summary>
+    sealed class Collector(string root)
+    {
+        public List<FineTuneMetrics> FineTuning { get; } = [];
+        public List<ProbeRow> Probes { get; } = [];
+        public List<CkaRow> Cka { get; } = [];
+        public List<StageRow> Stages { get; } = [];
+        public List<string> Unfinished { get; } = [];
+
+        public void Walk(string folder)
         {
-            var run = Path.GetDirectoryName(config)!;
-            if (IsModelFolder(run)) continue;
+            if (File.Exists(Path.Combine(folder, RunFolder.ConfigFile)) && !IsModelFolder(folder))
+            {
+                Read(folder);
+                return;
+            }
+            foreach (var child in System.IO.Directory.GetDirectories(folder).Order(StringComparer.Ordinal)) Walk(child);
+        }
+
+        void Read(string run)
+        {
             if (!RunFolder.IsFinished(run))
             {
-                unfinished.Add(Path.GetRelativePath(directory, run));
-                continue;
+                Unfinished.Add(Path.GetRelativePath(root, run));
+                return;
             }
-            if (ManifestCommand(run) == "finetune") fineTuning.Add(FineTuneRun.ReadFinished(run));
-            var probeFile = Path.Combine(run, ProbeRun.ProbesFile);
-            if (File.Exists(probeFile)) probes.AddRange(CsvTable.Read<ProbeRow>(probeFile));
-            var ckaFile = Path.Combine(run, ProbeRun.CkaFile);
-            if (File.Exists(ckaFile)) cka.AddRange(CsvTable.Read<CkaRow>(ckaFile));
+            if (ManifestCommand(run) == "finetune") FineTuning.Add(FineTuneRun.ReadFinished(run));
+            ReadTable(run, ProbeRun.ProbesFile, Probes);
+            ReadTable(run, ProbeRun.CkaFile, Cka);
+            ReadTable(run, ProtocolRun.StagesFile, Stages);
         }
-        unfinished.AddRange(CellsNotStarted(directory).Except(unfinished));
-        return new StudyResults(directory, fineTuning, probes, cka, unfinished);
+
+        static void ReadTable<T>(string run, string file, List<T> into)
+        {
+            var path = Path.Combine(run, file);
+            if (File.Exists(path)) into.AddRange(CsvTable.Read<T>(path));
+        }
     }
 
     /// <summary>Model folders (best/, last/, model/, checkpoint/) hold an encoder config.json, not a run.</summary>

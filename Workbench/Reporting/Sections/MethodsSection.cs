@@ -43,7 +43,7 @@ public sealed class MethodsSection : IReportSection
             var scores = runs.Values.Select(r => r.BestDev).ToList();
             var s = Summary.Of(scores);
             var wall = Summary.Of([.. runs.Values.Select(r => r.WallSeconds)]);
-            var versus = method != Baseline && baseline is not null && Compare.CanCompare(runs.Keys, baseline.Keys)
+            var versus = method != Baseline && baseline is not null && Compare.CanCompare(runs.Count, baseline.Count)
                 ? Describe(Compare.BySeed(Compare.InPoints(Scores(runs)), Compare.InPoints(Scores(baseline)))) : "–";
             rows.Add([method, $"{s.Count}", Compare.MeanSd(s), Compare.Points(s.Median), Compare.Points(s.Max), Compare.Interval(s),
                 FormattableString.Invariant($"{wall.Mean:0}"), versus]);
@@ -57,12 +57,12 @@ public sealed class MethodsSection : IReportSection
         void Accuracy(string paper, string method, string baseline, string claim)
         {
             if (!byMethod.TryGetValue(method, out var m) || !byMethod.TryGetValue(baseline, out var b)) return;
-            if (!Compare.CanCompare(m.Keys, b.Keys)) return;
+            if (!Compare.CanCompare(m.Count, b.Count)) return;
             report.Claim(ClaimResult.From(paper, claim, $"dev score on {task}", Compare.BySeed(Compare.InPoints(Scores(m)), Compare.InPoints(Scores(b))), higherIsClaimed: true, " pts"));
         }
         void Faster(string method, string slower)
         {
-            if (!byMethod.TryGetValue(method, out var m) || !byMethod.TryGetValue(slower, out var s) || !Compare.CanCompare(m.Keys, s.Keys)) return;
+            if (!byMethod.TryGetValue(method, out var m) || !byMethod.TryGetValue(slower, out var s) || !Compare.CanCompare(m.Count, s.Count)) return;
             var comparison = Compare.BySeed(m.ToDictionary(kv => kv.Key, kv => kv.Value.WallSeconds), s.ToDictionary(kv => kv.Key, kv => kv.Value.WallSeconds));
             report.Claim(ClaimResult.From(R3fPaper, $"{method} trains faster than {slower}", $"wall time per run on {task}", comparison, higherIsClaimed: false, " s"));
         }
