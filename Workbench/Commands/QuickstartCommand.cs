@@ -1,35 +1,53 @@
 using System.CommandLine;
+using Probing.Training.Checkpoints;
+using Probing.Training.Infrastructure;
 using Probing.Training.Pretraining;
+using Probing.Workbench.Experiments;
 using Probing.Workbench.Runs;
 using Spectre.Console;
 
 namespace Probing.Workbench.Commands;
 
-/// <summary><c>workbench quickstart</c>: the whole pipeline on the embedded default, at a small scale.</summary>
+/// <summary>
+/// <c>workbench quickstart</c>: the whole pipeline on the embedded default at a small scale —
+/// <c>experiments/quickstart.json</c> as a study, then its figures and report.
+/// </summary>
 public static class QuickstartCommand
 {
+    public static string SpecPath => Path.Combine(ProjectPaths.DataDir, "..", "experiments", "quickstart.json");
+
     public static Command Create()
     {
-        var output = CommonOptions.Output("the quickstart (default results/quickstart)");
-        var command = new Command("quickstart", "Pretrain a small base encoder (or reuse the finished one) and report held-out masked-LM accuracy") { output };
+        var output = CommonOptions.Output("the quickstart study (default results/quickstart)");
+        var jobs = new Option<int>("--jobs") { Description = "Runs at a time", DefaultValueFactory = _ => 1 };
+        var command = new Command("quickstart", "Run experiments/quickstart.json on the shipped base encoder, then draw its figures and report") { output, jobs };
         command.SetAction(parse =>
         {
             CommonOptions.ApplyRuntime(parse);
-            var root = parse.GetValue(output) ?? Path.Combine("results", "quickstart");
-            var baseFolder = Path.Combine(root, "base");
-            PretrainingOutcome outcome;
-            if (RunFolder.IsFinished(baseFolder))
-            {
-                AnsiConsole.MarkupLine($"reusing the finished base encoder in [bold]{Markup.Escape(baseFolder)}[/]");
-                outcome = BasePretraining.ReadFinished(baseFolder);
-            }
-            else
-            {
-                outcome = BasePretraining.Run(PretrainConfig.Preset("default"), baseFolder, "quickstart");
-            }
-            BasePretraining.PrintSummary(outcome, baseFolder);
-            return 0;
+            var directory = parse.GetValue(output) ?? Path.Combine("results", "quickstart");
+            var extra = BaseArguments(directory);
+            var spec = StudySpec.Read(SpecPath);
+            var cells = StudyGrid.Expand(spec, directory, [], extra);
+            var outcomes = RunCommand.Execute(spec, cells, directory, parse.GetValue(jobs), parse.GetValue(CommonOptions.Threads));
+            var failed = outcomes.Where(o => o.Status.StartsWith("failed", StringComparison.Ordinal)).ToList();
+            foreach (var failure in failed) Console.Error.WriteLine($"{failure.Id}: {failure.Status}");
+            var report = FiguresCommand.Build(directory);
+            AnsiConsole.MarkupLine($"report: [bold]{Markup.Escape(Path.Combine(report.Directory, Reporting.Report.ReportFile))}[/] ({report.Figures.Count} figures)");
+            return failed.Count == 0 ? 0 : 1;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The runs use the shipped base; on a checkout without it, a default-preset base is pretrained
+    /// first (resumable) inside the study folder and passed to every run.
+    /// </summary>
+    static IReadOnlyList<string> BaseArguments(string directory)
+    {
+        if (File.Exists(Path.Combine(ModelFolder.ShippedBaseDirectory, EncoderCheckpoint.WeightsFile))) return [];
+        var baseFolder = Path.Combine(directory, "base");
+        AnsiConsole.MarkupLine($"[yellow]no shipped base in {Markup.Escape(ModelFolder.ShippedBaseDirectory)}: pretraining one in {Markup.Escape(baseFolder)}[/]");
+        if (!RunFolder.IsFinished(baseFolder)) BasePretraining.Run(PretrainConfig.Preset("default"), baseFolder, "pretrain");
+        return ["--model", Path.Combine(baseFolder, PretrainingPipeline.ModelFolder)];
     }
 }

@@ -30,7 +30,7 @@ public static class RunCommand
                 return 0;
             }
             if (parse.GetValue(jobs) < 1) throw new InputError($"--jobs {parse.GetValue(jobs)}: expected a positive number");
-            var outcomes = Run(studySpec, cells, directory, parse.GetValue(jobs), parse.GetValue(CommonOptions.Threads));
+            var outcomes = Execute(studySpec, cells, directory, parse.GetValue(jobs), parse.GetValue(CommonOptions.Threads));
             var failed = outcomes.Where(o => o.Status.StartsWith("failed", StringComparison.Ordinal)).ToList();
             foreach (var failure in failed) Console.Error.WriteLine($"{failure.Id}: {failure.Status}");
             Console.WriteLine($"study {studySpec.Name}: {outcomes.Count - failed.Count} of {outcomes.Count} runs finished in {directory}");
@@ -39,7 +39,7 @@ public static class RunCommand
         return command;
     }
 
-    static IReadOnlyList<CellOutcome> Run(StudySpec spec, IReadOnlyList<GridCell> cells, string directory, int jobs, int threads)
+    public static IReadOnlyList<CellOutcome> Execute(StudySpec spec, IReadOnlyList<GridCell> cells, string directory, int jobs, int threads)
     {
         var executor = new ProcessCellExecutor();
         if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)

@@ -9,7 +9,9 @@ public sealed record GridCell(string Id, IReadOnlyList<string> Arguments);
 /// <summary>Expands a spec into cells: the cartesian product of each group's grid, in spec order.</summary>
 public static class StudyGrid
 {
-    public static IReadOnlyList<GridCell> Expand(StudySpec spec, string studyDirectory, IReadOnlyList<string> extraOverrides)
+    /// <param name="extraOverrides">Extra <c>--set</c> assignments for every cell (e.g. from <c>workbench run --set</c>).</param>
+    /// <param name="extraArguments">Extra options for every cell (e.g. <c>--model DIR</c>).</param>
+    public static IReadOnlyList<GridCell> Expand(StudySpec spec, string studyDirectory, IReadOnlyList<string> extraOverrides, IReadOnlyList<string>? extraArguments = null)
     {
         var cells = new List<GridCell>();
         foreach (var group in spec.Runs)
@@ -29,6 +31,7 @@ public static class StudyGrid
                 }
                 foreach (var (key, value) in group.Set) arguments.AddRange(["--set", $"{key}={Raw(value)}"]);
                 foreach (var assignment in extraOverrides) arguments.AddRange(["--set", assignment]);
+                arguments.AddRange(extraArguments ?? []);
                 arguments.AddRange(["--out", Path.Combine(studyDirectory, id)]);
                 cells.Add(new GridCell(id, arguments));
             }
