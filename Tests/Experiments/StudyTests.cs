@@ -123,3 +123,23 @@ public class StudyTests
         public void Finished(CellOutcome outcome, int done, int total) { }
     }
 }
+
+/// <summary>Every committed spec parses, and every command line its grid produces is accepted by the CLI's parser.</summary>
+public class CommittedSpecTests
+{
+    static IEnumerable<string> Specs() =>
+        Directory.GetFiles(Path.Combine(ProjectPaths.DataDir, "..", "experiments"), "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal);
+
+    [TestCaseSource(nameof(Specs))]
+    public void SpecExpandsIntoCommandLinesTheCliAccepts(string path)
+    {
+        var spec = StudySpec.Read(path);
+        var cells = StudyGrid.Expand(spec, Path.Combine(Path.GetTempPath(), spec.Name), []);
+        Assert.That(cells, Is.Not.Empty);
+        foreach (var cell in cells)
+        {
+            var parse = global::Probing.Workbench.Cli.CreateRoot().Parse([.. cell.Arguments]);
+            Assert.That(parse.Errors.Select(e => e.Message), Is.Empty, string.Join(' ', cell.Arguments));
+        }
+    }
+}
