@@ -36,9 +36,9 @@ public static class SeedSweep
         var failures = new List<string>();
         Parallel.ForEach(seeds, new ParallelOptions { MaxDegreeOfParallelism = jobs }, seed =>
         {
-            var (program, prefix) = Self();
-            var start = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var argument in prefix.Concat(workerArguments(seed, threads))) start.ArgumentList.Add(argument);
+            var start = Experiments.WorkbenchProcess.StartInfo(workerArguments(seed, threads));
+            start.RedirectStandardOutput = true;
+            start.RedirectStandardError = true;
             using var process = Process.Start(start)!;
             var stderr = process.StandardError.ReadToEndAsync();
             File.WriteAllText(Path.Combine(Directory.CreateDirectory(SeedFolder(output, seed)).FullName, "worker.log"), process.StandardOutput.ReadToEnd());
@@ -49,22 +49,11 @@ public static class SeedSweep
         return [.. seeds.Select(seed => FineTuneRun.ReadFinished(SeedFolder(output, seed)))];
     }
 
-    /// <summary>This executable: the apphost directly, or <c>dotnet workbench.dll</c>.</summary>
-    static (string Program, string[] Prefix) Self()
-    {
-        var process = Environment.ProcessPath ?? throw new InputError("cannot find this executable to start workers");
-        return Path.GetFileNameWithoutExtension(process) == "dotnet"
-            ? (process, [typeof(SeedSweep).Assembly.Location])
-            : (process, []);
-    }
-
     public static SeedSummary Summarize(IReadOnlyList<FineTuneMetrics> runs, string output)
     {
-        var values = runs.Select(r => r.BestDev).ToArray();
-        var mean = values.Average();
-        var sd = values.Length > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1)) : 0;
+        var scores = Reporting.Summary.Of([.. runs.Select(r => r.BestDev)]);
         var summary = new SeedSummary(runs[0].Task, runs[0].Method, runs[0].Metric, runs.Count,
-            MathNet.Numerics.Statistics.Statistics.Median(values), values.Max(), mean, sd, runs.Average(r => r.WallSeconds));
+            scores.Median, scores.Max, scores.Mean, scores.StandardDeviation, runs.Average(r => r.WallSeconds));
         var rows = runs.Select(r => new SeedSummaryRow(r.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), r.BestDev, r.WallSeconds)).ToList();
         rows.Add(new SeedSummaryRow("median", summary.Median, MathNet.Numerics.Statistics.Statistics.Median(runs.Select(r => r.WallSeconds))));
         rows.Add(new SeedSummaryRow("max", summary.Max, runs.Max(r => r.WallSeconds)));
