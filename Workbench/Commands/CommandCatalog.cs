@@ -12,6 +12,7 @@ public static class CommandCatalog
         TasksCommand.Create(),
         RunCommand.Create(),
         ProbeCommand.Create(),
+        ExportCommand.Create(),
         BenchCommand.Create(),
     ];
 }

@@ -26,7 +26,7 @@ public static class CommonOptions
 
     public static Option<string?> Model() => new("--model")
     {
-        Description = "Base encoder folder (config.json, model.safetensors, vocab.txt); default: the shipped base in data/base",
+        Description = "Base encoder folder: a workbench model folder or a Hugging Face BERT/RoBERTa folder (config.json, model.safetensors, vocab.txt or vocab.json + merges.txt); default: the shipped base in data/base",
     };
 
     /// <summary>Applies the process-wide settings every command needs before any torch work.</summary>
