@@ -11,6 +11,7 @@ public static class CommandCatalog
         PretrainCommand.Create(),
         TasksCommand.Create(),
         RunCommand.Create(),
+        StatusCommand.Create(),
         ProbeCommand.Create(),
         ExportCommand.Create(),
         BenchCommand.Create(),
