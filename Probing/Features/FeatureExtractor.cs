@@ -25,7 +25,9 @@ public sealed class FeatureExtractor(int batchSize = 64)
             if (layer < 0 || layer > encoder.Config.NumHiddenLayers)
                 throw new ArgumentOutOfRangeException(nameof(layers), $"layer {layer} is outside 0..{encoder.Config.NumHiddenLayers}");
         var outputs = layers.Select(_ => new float[examples.Count * hidden]).ToArray();
-        var encoded = examples.Select(e => tokenizer.Encode(e.Text1, e.Text2, maxLength)).ToArray();
+        // As Hugging Face pipelines do, inputs are cut to what the model's position table covers.
+        var length = Math.Min(maxLength, encoder.Config.MaxSequenceLength);
+        var encoded = examples.Select(e => tokenizer.Encode(e.Text1, e.Text2, length)).ToArray();
         var order = Enumerable.Range(0, encoded.Length).OrderBy(i => encoded[i].Ids.Length).ToArray();
 
         encoder.eval();

@@ -19,6 +19,15 @@ public class HfCheckpointRefusalTests
     }
 
     [Test]
+    public void RelativePositionEmbeddingsAreRefused()
+    {
+        var folder = CopyOf(HfFixture.Bert);
+        Rewrite(Config(folder), text => text.Replace("\"position_embedding_type\": \"absolute\"", "\"position_embedding_type\": \"relative_key\""));
+        var error = Assert.Throws<InputError>(() => ModelFolder.Resolve(folder).LoadEncoder());
+        Assert.That(error!.Message, Does.StartWith(Config(folder)).And.Contain("relative_key"));
+    }
+
+    [Test]
     public void MissingTensorIsNamed()
     {
         var folder = CopyOf(HfFixture.Bert);

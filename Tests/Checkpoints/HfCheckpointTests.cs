@@ -1,5 +1,8 @@
 using NUnit.Framework;
+using Probing.Probing.Features;
 using Probing.Training.Checkpoints;
+using Probing.Training.Data;
+using Probing.Training.Model;
 using Probing.Training.Text;
 
 namespace Probing.Tests.Checkpoints;
@@ -55,5 +58,16 @@ public class HfCheckpointTests
         Assert.That(encoded.TypeIds, Has.All.Zero);
         Assert.That(tokenizer.Tokenize("a <mask> b"), Does.Contain(tokenizer.MaskId));
         Assert.That(tokenizer.Tokenize("a <mask>"), Is.EqualTo(tokenizer.Tokenize("a").Append(tokenizer.MaskId)), "<mask> swallows the space before it");
+    }
+
+    [TestCase(HfFixture.Bert)]
+    [TestCase(HfFixture.Roberta)]
+    public void LongInputsAreCutToThePositionTable(string name)
+    {
+        var folder = ModelFolder.Resolve(HfFixture.Directory(name));
+        using var encoder = folder.LoadEncoder();
+        var longText = string.Join(' ', Enumerable.Repeat("the quick brown fox", 40));
+        var features = new FeatureExtractor().Extract(encoder, folder.LoadTokenizer(), [Example.Classified(longText, "and a pair", 0)], [2], Pooling.Mean, maxLength: 512);
+        Assert.That(features[0].Rows, Is.EqualTo(1));
     }
 }

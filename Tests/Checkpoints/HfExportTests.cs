@@ -48,3 +48,16 @@ public class HfExportTests
         return path;
     }
 }
+
+public class DeviceOptionTests
+{
+    [Test]
+    public void CudaWithoutAGpuIsAOneLineError()
+    {
+        if (TorchSharp.torch.cuda.is_available()) Assert.Ignore("this machine has CUDA");
+        var (code, error) = CliRunner.Run("--device", "cuda", "export", "--model", HfFixture.Directory(HfFixture.Bert), "--out", Path.Combine(Path.GetTempPath(), "probing-tests", Guid.NewGuid().ToString("N")));
+        Assert.That(code, Is.EqualTo(Cli.BadInputExitCode));
+        Assert.That(error, Does.Contain("--device cuda").And.Contain("CUDA is not available"));
+        Assert.That(error.TrimEnd().Split('\n'), Has.Length.EqualTo(1));
+    }
+}

@@ -31,6 +31,9 @@ public sealed record EncoderConfig
     /// <summary>RoBERTa numbers positions from <c>pad_token_id + 1</c> and gives padding the position <c>pad_token_id</c>.</summary>
     public bool PositionsAfterPadding => ModelType == "roberta";
 
+    /// <summary>The longest input the position table covers (RoBERTa's first pad_token_id + 1 rows are never used by real tokens).</summary>
+    public int MaxSequenceLength => PositionsAfterPadding ? MaxPositionEmbeddings - PadTokenId - 1 : MaxPositionEmbeddings;
+
     /// <summary>Throws an <see cref="InputError"/> naming <paramref name="source"/> and the bad key.</summary>
     public EncoderConfig Validate(string source)
     {
