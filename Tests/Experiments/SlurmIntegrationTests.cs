@@ -58,8 +58,13 @@ public class SlurmIntegrationTests
     {
         var info = new ProcessStartInfo("sinfo", "-h -N -o %T") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0 && output.Split('\n').Any(state => state.Trim() is "idle" or "mixed" or "allocated");
+        var output = process.StandardOutput.ReadToEndAsync();
+        // With the controller down, sinfo retries for about 9 s before it fails.
+        if (!process.WaitForExit(TimeSpan.FromSeconds(3)))
+        {
+            process.Kill();
+            return false;
+        }
+        return process.ExitCode == 0 && output.Result.Split('\n').Any(state => state.Trim() is "idle" or "mixed" or "allocated");
     }
 }
