@@ -13,6 +13,7 @@ public static class Cli
     {
         var root = new RootCommand("Probing: a workbench for studying representational collapse in fine-tuned text encoders.");
         root.Options.Add(CommonOptions.Threads);
+        root.Options.Add(CommonOptions.Device);
         foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
         return root;
     }

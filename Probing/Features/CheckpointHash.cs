@@ -6,18 +6,17 @@ using Probing.Training.Checkpoints;
 namespace Probing.Probing.Features;
 
 /// <summary>
-/// SHA-256 of a model folder's content (model.safetensors, config.json, vocab.txt). Memoised per
+/// SHA-256 of a model folder's content files (weights, config and tokenizer files). Memoised per
 /// path, modification time and size of each file, so an unchanged checkpoint is read once per process
 /// and a rewritten one is hashed again.
 /// </summary>
 public static class CheckpointHash
 {
-    static readonly string[] Files = [EncoderCheckpoint.WeightsFile, EncoderCheckpoint.ConfigFile, ModelFolder.VocabularyFile];
     static readonly ConcurrentDictionary<string, (string Stamp, string Hash)> memo = new();
 
     public static string Of(ModelFolder folder)
     {
-        var stamp = string.Join("|", Files.Select(name =>
+        var stamp = string.Join("|", folder.ContentFiles.Select(name =>
         {
             var info = new FileInfo(folder.File(name));
             return FormattableString.Invariant($"{name}:{info.LastWriteTimeUtc.Ticks}:{info.Length}");
@@ -31,7 +30,7 @@ public static class CheckpointHash
     static string Compute(ModelFolder folder)
     {
         using var combined = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var name in Files)
+        foreach (var name in folder.ContentFiles)
         {
             using var stream = File.OpenRead(folder.File(name));
             combined.AppendData(Encoding.UTF8.GetBytes(name + "\n"));

@@ -1,6 +1,8 @@
 using Probing.Training.Data;
+using Probing.Training.Infrastructure;
 using Probing.Training.Model;
 using Probing.Training.Text;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Probing.Probing.Features;
@@ -23,10 +25,13 @@ public sealed class FeatureExtractor(int batchSize = 64)
             if (layer < 0 || layer > encoder.Config.NumHiddenLayers)
                 throw new ArgumentOutOfRangeException(nameof(layers), $"layer {layer} is outside 0..{encoder.Config.NumHiddenLayers}");
         var outputs = layers.Select(_ => new float[examples.Count * hidden]).ToArray();
-        var encoded = examples.Select(e => tokenizer.Encode(e.Text1, e.Text2, maxLength)).ToArray();
+        // As Hugging Face pipelines do, inputs are cut to what the model's position table covers.
+        var length = Math.Min(maxLength, encoder.Config.MaxSequenceLength);
+        var encoded = examples.Select(e => tokenizer.Encode(e.Text1, e.Text2, length)).ToArray();
         var order = Enumerable.Range(0, encoded.Length).OrderBy(i => encoded[i].Ids.Length).ToArray();
 
         encoder.eval();
+        encoder.to(TorchRuntime.Device);
         using var _ = no_grad();
         for (var start = 0; start < order.Length; start += batchSize)
         {
@@ -34,11 +39,12 @@ public sealed class FeatureExtractor(int batchSize = 64)
             var rows = order[start..Math.Min(start + batchSize, order.Length)];
             var batch = TokenBatch.Pad([.. rows.Select(i => encoded[i])], tokenizer.PadId);
             long[] shape = [batch.BatchSize, batch.Length];
-            var output = encoder.Forward(tensor(batch.Ids, shape), tensor(batch.TypeIds, shape), tensor(batch.AttentionMask, shape));
+            var device = TorchRuntime.Device;
+            var output = encoder.Forward(tensor(batch.Ids, shape, device: device), tensor(batch.TypeIds, shape, device: device), tensor(batch.AttentionMask, shape, device: device));
             ForwardPasses++;
             for (var l = 0; l < layers.Count; l++)
             {
-                var pooled = pooling.Pool(output.HiddenStates[layers[l]], output.AttentionMask).to(ScalarType.Float32).contiguous();
+                var pooled = pooling.Pool(output.HiddenStates[layers[l]], output.AttentionMask).to(ScalarType.Float32).cpu().contiguous();
                 var values = pooled.data<float>().ToArray();
                 for (var r = 0; r < rows.Length; r++)
                     Array.Copy(values, r * hidden, outputs[l], rows[r] * hidden, hidden);

@@ -24,7 +24,7 @@ static class TinySetup
     /// <summary>A model folder (config, weights, vocab) with a randomly initialised 1 × 32 encoder.</summary>
     public static ModelFolder Model => ModelFolder.Resolve(folder.Value);
 
-    public static WordPieceTextTokenizer Tokenizer => Model.LoadTokenizer();
+    public static ITextTokenizer Tokenizer => Model.LoadTokenizer();
 
     public static EncoderConfig Config(double dropout = 0.1) => new()
     {

@@ -5,10 +5,12 @@ using Probing.Training.Text;
 namespace Probing.Training.Checkpoints;
 
 /// <summary>
-/// A self-contained encoder folder (<c>config.json</c>, <c>model.safetensors</c>, <c>vocab.txt</c>), as
-/// <c>pretrain</c> writes it. Commands that take a base encoder default to the shipped one in <c>data/base</c>.
+/// A self-contained encoder folder: <c>config.json</c>, <c>model.safetensors</c> and the tokenizer
+/// files its <c>model_type</c> needs — <c>vocab.txt</c> for BERT (and the workbench's own folders, as
+/// <c>pretrain</c> writes them), <c>vocab.json</c> + <c>merges.txt</c> for RoBERTa. Hugging Face
+/// folders of either kind work as they are. Commands that take a base encoder default to the shipped one in <c>data/base</c>.
 /// </summary>
-public sealed record ModelFolder(string Path)
+public sealed record ModelFolder(string Path, string ModelType)
 {
     public const string VocabularyFile = "vocab.txt";
 
@@ -17,14 +19,25 @@ public sealed record ModelFolder(string Path)
     /// <summary>The given folder, or the shipped base; an error naming what is missing otherwise.</summary>
     public static ModelFolder Resolve(string? directory)
     {
-        var folder = new ModelFolder(System.IO.Path.GetFullPath(directory ?? ShippedBaseDirectory));
-        foreach (var file in new[] { EncoderCheckpoint.ConfigFile, EncoderCheckpoint.WeightsFile, VocabularyFile })
-            if (!System.IO.File.Exists(folder.File(file)))
-                throw InputError.InFile(folder.File(file), directory is null
-                    ? "the shipped base encoder is missing; run `workbench pretrain` and pass its model folder with --model"
-                    : "file not found (a model folder holds config.json, model.safetensors and vocab.txt)");
+        var path = System.IO.Path.GetFullPath(directory ?? ShippedBaseDirectory);
+        string Missing(string file) => directory is null
+            ? "the shipped base encoder is missing; run `workbench pretrain` and pass its model folder with --model"
+            : $"file not found (a model folder holds {EncoderCheckpoint.ConfigFile}, {EncoderCheckpoint.WeightsFile} and the tokenizer files)";
+        var configPath = System.IO.Path.Combine(path, EncoderCheckpoint.ConfigFile);
+        if (!System.IO.File.Exists(configPath)) throw InputError.InFile(configPath, Missing(EncoderCheckpoint.ConfigFile));
+        var modelType = ModelConfigFile.ReadModelType(configPath) ?? "bert";
+        if (!EncoderConfig.ModelTypes.Contains(modelType))
+            throw InputError.InFile(configPath, $"model_type '{modelType}' is not supported; expected one of {string.Join(", ", EncoderConfig.ModelTypes)}");
+        var folder = new ModelFolder(path, modelType);
+        foreach (var file in folder.ContentFiles)
+            if (!System.IO.File.Exists(folder.File(file))) throw InputError.InFile(folder.File(file), Missing(file));
         return folder;
     }
+
+    /// <summary>The files that define the model; their content is its identity.</summary>
+    public IReadOnlyList<string> ContentFiles => ModelType == "roberta"
+        ? [EncoderCheckpoint.WeightsFile, EncoderCheckpoint.ConfigFile, ByteLevelBpeTextTokenizer.VocabularyFile, ByteLevelBpeTextTokenizer.MergesFile]
+        : [EncoderCheckpoint.WeightsFile, EncoderCheckpoint.ConfigFile, VocabularyFile];
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
@@ -33,12 +46,14 @@ public sealed record ModelFolder(string Path)
     public Encoder LoadEncoder() => EncoderCheckpoint.LoadEncoder(Path);
 
     /// <summary>The folder's tokenizer; refuses a vocabulary whose size disagrees with the config.</summary>
-    public WordPieceTextTokenizer LoadTokenizer()
+    public ITextTokenizer LoadTokenizer()
     {
-        var tokenizer = WordPieceTextTokenizer.FromVocabFile(File(VocabularyFile));
+        ITextTokenizer tokenizer = ModelType == "roberta"
+            ? ByteLevelBpeTextTokenizer.FromFiles(File(ByteLevelBpeTextTokenizer.VocabularyFile), File(ByteLevelBpeTextTokenizer.MergesFile))
+            : WordPieceTextTokenizer.FromVocabFile(File(VocabularyFile));
         var config = ReadConfig();
         if (tokenizer.VocabSize != config.VocabSize)
-            throw InputError.InFile(File(VocabularyFile), $"has {tokenizer.VocabSize} pieces but config.json says vocab_size {config.VocabSize}");
+            throw InputError.InFile(File(ContentFiles[2]), $"has {tokenizer.VocabSize} pieces but config.json says vocab_size {config.VocabSize}");
         return tokenizer;
     }
 }

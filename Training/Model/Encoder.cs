@@ -38,7 +38,7 @@ public sealed class Encoder : ExplicitModule
     public EncoderOutput ForwardFromWordEmbeddings(Tensor wordEmbeddings, Tensor tokenTypeIds, Tensor attentionMask)
     {
         var maskBias = ((1 - attentionMask.to(wordEmbeddings.dtype)) * PaddingBias).unsqueeze(1).unsqueeze(2);
-        var hidden = Embeddings.Complete(wordEmbeddings, tokenTypeIds);
+        var hidden = Embeddings.Complete(wordEmbeddings, tokenTypeIds, attentionMask);
         var states = new List<Tensor>(layers.Count + 1) { hidden };
         foreach (var layer in layers)
         {

@@ -8,6 +8,10 @@ namespace Probing.Training.Model;
 /// </summary>
 public sealed record EncoderConfig
 {
+    /// <summary>The architectures this encoder implements: they differ only in position ids (see <see cref="Embeddings"/>).</summary>
+    public static readonly IReadOnlyList<string> ModelTypes = ["bert", "roberta"];
+
+    public string ModelType { get; init; } = "bert";
     public int VocabSize { get; init; } = 30522;
     public int HiddenSize { get; init; } = 128;
     public int NumHiddenLayers { get; init; } = 2;
@@ -24,6 +28,12 @@ public sealed record EncoderConfig
 
     public int HeadSize => HiddenSize / NumAttentionHeads;
 
+    /// <summary>RoBERTa numbers positions from <c>pad_token_id + 1</c> and gives padding the position <c>pad_token_id</c>.</summary>
+    public bool PositionsAfterPadding => ModelType == "roberta";
+
+    /// <summary>The longest input the position table covers (RoBERTa's first pad_token_id + 1 rows are never used by real tokens).</summary>
+    public int MaxSequenceLength => PositionsAfterPadding ? MaxPositionEmbeddings - PadTokenId - 1 : MaxPositionEmbeddings;
+
     /// <summary>Throws an <see cref="InputError"/> naming <paramref name="source"/> and the bad key.</summary>
     public EncoderConfig Validate(string source)
     {
@@ -31,6 +41,7 @@ public sealed record EncoderConfig
         {
             if (!ok) throw InputError.InFile(source, $"{key}: expected {expected}");
         }
+        Require(ModelTypes.Contains(ModelType), "model_type", $"one of {string.Join(", ", ModelTypes)}");
         Require(VocabSize > 0, "vocab_size", "a positive integer");
         Require(HiddenSize > 0, "hidden_size", "a positive integer");
         Require(NumHiddenLayers > 0, "num_hidden_layers", "a positive integer");

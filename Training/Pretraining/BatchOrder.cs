@@ -17,9 +17,15 @@ public sealed class BatchOrder(int exampleCount, int batchSize, int seed)
         if (epoch != cachedEpoch)
         {
             permutation = Enumerable.Range(0, exampleCount).ToArray();
-            new Random(HashCode.Combine(seed, epoch) & int.MaxValue).Shuffle(permutation);
+            new Random(EpochSeed(seed, epoch)).Shuffle(permutation);
             cachedEpoch = epoch;
         }
         return new ArraySegment<int>(permutation, step % BatchesPerEpoch * batchSize, batchSize);
     }
+
+    /// <summary>
+    /// The same in every process. (HashCode.Combine is randomised per process, so a resumed, requeued
+    /// or Slurm-run process used to draw other batches than the one it continued.)
+    /// </summary>
+    static int EpochSeed(int seed, int epoch) => (int)(unchecked((ulong)(uint)seed * 1_000_003UL + (uint)epoch) % int.MaxValue);
 }

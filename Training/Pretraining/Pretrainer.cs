@@ -36,6 +36,8 @@ public sealed class Pretrainer(PretrainConfig config, ITextTokenizer tokenizer, 
             throw new InputError($"the corpus packs into {train.Count} sequences of {train.Length} tokens, fewer than one batch of {config.BatchSize}");
         var model = new MaskedLanguageModel(config.Model);
         Initialization.Apply(model, config.Model, config.Seed);
+        // Initialised on the CPU generator (the same weights on every device), then moved before the optimizer sees the parameters.
+        model.to(TorchRuntime.Device);
         using var optimizer = new AdamW(model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)), config.WeightDecay);
         var schedule = new LearningRateSchedule(config.LearningRate, config.WarmupSteps, config.Steps);
         var log = new List<PretrainLogRow>();
@@ -53,8 +55,8 @@ public sealed class Pretrainer(PretrainConfig config, ITextTokenizer tokenizer, 
             using var generator = new Generator((ulong)StepSeed(step) ^ 0x5DEECE66DUL);
             var ids = BatchTensor(order.Batch(step));
             var batch = config.Masking.Apply(ids, IsSpecial(ids), tokenizer.MaskId, tokenizer.VocabSize, generator);
-            var logits = model.PredictMasked(batch.InputIds, zeros_like(ids), ones_like(ids), batch.Selected);
-            var loss = nn.functional.cross_entropy(logits, batch.Labels);
+            var logits = PredictMasked(model, batch, ids);
+            var loss = nn.functional.cross_entropy(logits, batch.Labels.to(TorchRuntime.Device));
             var lossValue = loss.item<float>();
             var elapsed = elapsedBefore + clock.Elapsed.TotalSeconds;
             if (!double.IsFinite(lossValue))
@@ -93,15 +95,24 @@ public sealed class Pretrainer(PretrainConfig config, ITextTokenizer tokenizer, 
             using var scope = NewDisposeScope();
             var ids = BatchTensor(Enumerable.Range(first, Math.Min(config.BatchSize, count - first)).Select(i => heldOut.Sequence(i).ToArray()));
             var batch = config.Masking.Apply(ids, IsSpecial(ids), tokenizer.MaskId, tokenizer.VocabSize, generator);
-            var logits = model.PredictMasked(batch.InputIds, zeros_like(ids), ones_like(ids), batch.Selected);
-            var n = batch.Labels.shape[0];
+            var logits = PredictMasked(model, batch, ids);
+            var labels = batch.Labels.to(TorchRuntime.Device);
+            var n = labels.shape[0];
             if (n == 0) continue;
-            lossSum += nn.functional.cross_entropy(logits, batch.Labels, reduction: nn.Reduction.Sum).item<float>();
-            correct += logits.argmax(-1).eq(batch.Labels).sum().item<long>();
-            unigramCorrect += batch.Labels.eq(unigram).sum().item<long>();
+            lossSum += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).item<float>();
+            correct += logits.argmax(-1).eq(labels).sum().item<long>();
+            unigramCorrect += labels.eq(unigram).sum().item<long>();
             total += n;
         }
         return new MaskedLmEvaluation((double)correct / total, (double)unigramCorrect / total, lossSum / total, (int)total, tokenizer.Vocabulary[unigram]);
+    }
+
+    /// <summary>Masks are drawn on the CPU (same masks on every device); the forward pass runs on the configured device.</summary>
+    static Tensor PredictMasked(MaskedLanguageModel model, MaskedBatch batch, Tensor ids)
+    {
+        var device = TorchRuntime.Device;
+        var onDevice = ids.to(device);
+        return model.PredictMasked(batch.InputIds.to(device), zeros_like(onDevice), ones_like(onDevice), batch.Selected.to(device));
     }
 
     long StepSeed(int step) => config.Seed * 1_000_003L + step;

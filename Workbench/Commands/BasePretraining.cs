@@ -14,7 +14,7 @@ public static class BasePretraining
     public static PretrainingOutcome Run(PretrainConfig config, string folder, string commandName)
     {
         var run = RunFolder.Start(folder, config);
-        var manifest = RunManifest.Begin(commandName, config.Seed, "cpu");
+        var manifest = RunManifest.Begin(commandName, config.Seed, TorchRuntime.DeviceName);
         run.WriteManifest(manifest);
         var heldOut = EmbeddedSuite.HeldOutTexts();
         var source = new CorpusSource(CorpusSource.EmbeddedFiles(), WordPieceTextTokenizer.DefaultVocabPath, line => heldOut.Contains(TextKey.Normalize(line)));

@@ -10,5 +10,6 @@ public static class BenchCommand
         BenchEncoderCommand.Create(),
         BenchMethodsCommand.Create(),
         BenchProbeCommand.Create(),
+        BenchHfCommand.Create(),
     };
 }

@@ -14,9 +14,11 @@ public static class CommandCatalog
         TasksCommand.Create(),
         RunCommand.Create(),
         FiguresCommand.Create(),
+        StatusCommand.Create(),
         ProbeCommand.Create(),
         ChainCommand.Create(),
         RetentionCommand.Create(),
+        ExportCommand.Create(),
         BenchCommand.Create(),
     ];
 }

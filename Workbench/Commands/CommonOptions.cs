@@ -14,6 +14,21 @@ public static class CommonOptions
         Recursive = true,
     };
 
+    /// <summary>Recursive like <see cref="Threads"/>; cells of a study inherit it.</summary>
+    public static readonly Option<string> Device = CreateDevice();
+
+    static Option<string> CreateDevice()
+    {
+        var option = new Option<string>("--device")
+        {
+            Description = "Where torch runs: cpu (default, bitwise-reproducible), cuda (needs a -p:TorchDevice=cuda build and a GPU), or auto (cuda when available)",
+            DefaultValueFactory = _ => "cpu",
+            Recursive = true,
+        };
+        option.AcceptOnlyFromAmong([.. TorchRuntime.DeviceNames]);
+        return option;
+    }
+
     public static Option<int?> Seed() => new("--seed") { Description = "Random seed (overrides the config's seed)" };
 
     public static Option<string?> Output(string whatItHolds) => new("--out") { Description = $"Run folder for {whatItHolds}" };
@@ -26,9 +41,9 @@ public static class CommonOptions
 
     public static Option<string?> Model() => new("--model")
     {
-        Description = "Base encoder folder (config.json, model.safetensors, vocab.txt); default: the shipped base in data/base",
+        Description = "Base encoder folder: a workbench model folder or a Hugging Face BERT/RoBERTa folder (config.json, model.safetensors, vocab.txt or vocab.json + merges.txt); default: the shipped base in data/base",
     };
 
     /// <summary>Applies the process-wide settings every command needs before any torch work.</summary>
-    public static void ApplyRuntime(ParseResult parse) => TorchRuntime.Configure(parse.GetValue(Threads));
+    public static void ApplyRuntime(ParseResult parse) => TorchRuntime.Configure(parse.GetValue(Threads), parse.GetValue(Device)!);
 }

@@ -22,7 +22,7 @@ public static class ProbeRun
     {
         var entries = models.Select(m => new ModelEntry(m.Source.Name, m.Role, m.Source.ContentHash, (m.Source as CheckpointFeatureSource)?.Folder.Path)).ToList();
         var run = RunFolder.Start(folder, new Config(settings, entries, cacheDirectory, batchSize));
-        var manifest = RunManifest.Begin("probe", settings.Seeds[0], "cpu");
+        var manifest = RunManifest.Begin("probe", settings.Seeds[0], TorchRuntime.DeviceName);
         run.WriteManifest(manifest);
         using var store = new FeatureStore(cacheDirectory, batchSize, message => AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(message)}[/]"));
         var reference = models.FirstOrDefault(m => m.Role == ProbedModel.BaseRole);

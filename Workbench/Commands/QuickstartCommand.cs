@@ -28,7 +28,7 @@ public static class QuickstartCommand
             var extra = BaseArguments(directory);
             var spec = StudySpec.Read(SpecPath);
             var cells = StudyGrid.Expand(spec, directory, [], extra);
-            var outcomes = RunCommand.Execute(spec, cells, directory, parse.GetValue(jobs), parse.GetValue(CommonOptions.Threads));
+            var outcomes = RunCommand.Execute(spec, cells, directory, parse.GetValue(jobs), parse.GetValue(CommonOptions.Threads), parse.GetValue(CommonOptions.Device)!);
             var failed = outcomes.Where(o => o.Status.StartsWith("failed", StringComparison.Ordinal)).ToList();
             foreach (var failure in failed) Console.Error.WriteLine($"{failure.Id}: {failure.Status}");
             var report = FiguresCommand.Build(directory);

@@ -15,9 +15,15 @@ public static class RunCommand
         var jobs = new Option<int>("--jobs") { Description = "Runs at a time, each a worker process with its share of the cores", DefaultValueFactory = _ => 1 };
         var overrides = CommonOptions.Overrides();
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the grid's command lines and stop" };
+        var backend = new Option<string>("--backend") { Description = "local: worker processes here (default); slurm: one Slurm job array, a task per run", DefaultValueFactory = _ => "local" };
+        backend.AcceptOnlyFromAmong("local", "slurm");
+        var partition = new Option<string?>("--partition") { Description = "Slurm partition (slurm backend)" };
+        var time = new Option<string?>("--time") { Description = "Slurm time limit per run, e.g. 04:00:00 (slurm backend)" };
+        var cpus = new Option<int>("--cpus-per-task") { Description = "Cores per Slurm array task; its torch threads (slurm backend)", DefaultValueFactory = _ => 1 };
+        var wait = new Option<bool>("--wait") { Description = "Slurm backend: wait until the job array has ended and report like a local run" };
         var command = new Command("run", "Run an experiment spec as a grid of runs; finished runs (DONE) are skipped, interrupted ones resumed")
         {
-            spec, output, jobs, overrides, dryRun,
+            spec, output, jobs, overrides, dryRun, backend, partition, time, cpus, wait,
         };
         command.SetAction(parse =>
         {
@@ -29,8 +35,14 @@ public static class RunCommand
                 foreach (var cell in cells) Console.WriteLine("workbench " + string.Join(' ', cell.Arguments));
                 return 0;
             }
+            if (parse.GetValue(backend) == "slurm")
+            {
+                if (parse.GetValue(cpus) < 1) throw new InputError($"--cpus-per-task {parse.GetValue(cpus)}: expected a positive number");
+                var options = new SlurmOptions(parse.GetValue(partition), parse.GetValue(time), parse.GetValue(cpus));
+                return SubmitToSlurm(studySpec, cells, directory, options, parse.GetValue(CommonOptions.Device)!, parse.GetValue(wait));
+            }
             if (parse.GetValue(jobs) < 1) throw new InputError($"--jobs {parse.GetValue(jobs)}: expected a positive number");
-            var outcomes = Execute(studySpec, cells, directory, parse.GetValue(jobs), parse.GetValue(CommonOptions.Threads));
+            var outcomes = Execute(studySpec, cells, directory, parse.GetValue(jobs), parse.GetValue(CommonOptions.Threads), parse.GetValue(CommonOptions.Device)!);
             var failed = outcomes.Where(o => o.Status.StartsWith("failed", StringComparison.Ordinal)).ToList();
             foreach (var failure in failed) Console.Error.WriteLine($"{failure.Id}: {failure.Status}");
             Console.WriteLine($"study {studySpec.Name}: {outcomes.Count - failed.Count} of {outcomes.Count} runs finished in {directory}");
@@ -39,9 +51,28 @@ public static class RunCommand
         return command;
     }
 
-    public static IReadOnlyList<CellOutcome> Execute(StudySpec spec, IReadOnlyList<GridCell> cells, string directory, int jobs, int threads)
+    static int SubmitToSlurm(StudySpec spec, IReadOnlyList<GridCell> cells, string directory, SlurmOptions options, string device, bool wait)
     {
-        var executor = new ProcessCellExecutor();
+        var slurm = new SlurmBackend(new SlurmCli(), options, device);
+        var array = slurm.Submit(spec, cells, directory);
+        if (array is null)
+        {
+            Console.WriteLine($"study {spec.Name}: all {cells.Count} runs are already done in {directory}");
+            return 0;
+        }
+        Console.WriteLine($"study {spec.Name}: submitted job array {array.JobId} ({array.Cells.Count} runs) from {array.Script}; `workbench status {directory}` follows it");
+        if (!wait) return 0;
+        slurm.Wait(array, TimeSpan.FromSeconds(0.5));
+        var statuses = StudyStatus.Read(directory, queue: null);
+        foreach (var failure in statuses.Where(s => s.State != CellState.Done)) Console.Error.WriteLine($"{failure.Id}: {failure.Detail}");
+        var done = statuses.Count(s => s.State == CellState.Done);
+        Console.WriteLine($"study {spec.Name}: {done} of {statuses.Count} runs finished in {directory}");
+        return done == statuses.Count ? 0 : 1;
+    }
+
+    public static IReadOnlyList<CellOutcome> Execute(StudySpec spec, IReadOnlyList<GridCell> cells, string directory, int jobs, int threads, string device)
+    {
+        var executor = new ProcessCellExecutor(device);
         if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
         {
             return AnsiConsole.Progress()

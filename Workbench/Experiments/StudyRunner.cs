@@ -27,12 +27,12 @@ public interface IStudyProgress
 /// </summary>
 public sealed class StudyRunner(ICellExecutor executor, IStudyProgress progress)
 {
-    public const string ManifestFile = "study.json";
+    public const string ManifestFile = StudyManifest.FileName;
 
     public IReadOnlyList<CellOutcome> Run(StudySpec spec, IReadOnlyList<GridCell> cells, string studyDirectory, int jobs, int threads)
     {
         using var studyLock = StudyLock.Acquire(studyDirectory);
-        var manifest = RunManifest.Begin("run " + spec.Name, seed: 0, device: "cpu");
+        var manifest = RunManifest.Begin("run " + spec.Name, seed: 0, device: TorchRuntime.DeviceName);
         var outcomes = new List<CellOutcome>();
         var pending = new List<GridCell>();
         foreach (var cell in cells)
@@ -65,21 +65,15 @@ public sealed class StudyRunner(ICellExecutor executor, IStudyProgress progress)
     }
 
     static void WriteManifest(string directory, StudySpec spec, RunManifest manifest, IReadOnlyList<GridCell> cells, List<CellOutcome> outcomes) =>
-        Json.Write(Path.Combine(directory, ManifestFile), new
-        {
-            spec,
-            manifest,
-            cells = cells.Select(c => new { c.Id, command = string.Join(' ', c.Arguments) }),
-            outcomes = outcomes.OrderBy(o => o.Id, StringComparer.Ordinal),
-        });
+        StudyManifest.Write(directory, spec, manifest, cells, outcomes);
 }
 
 /// <summary>Runs a cell as a child <c>workbench</c> process, its output going to the cell's log file.</summary>
-public sealed class ProcessCellExecutor : ICellExecutor
+public sealed class ProcessCellExecutor(string device = "cpu") : ICellExecutor
 {
     public int Execute(GridCell cell, int threads, string logPath)
     {
-        var info = WorkbenchProcess.StartInfo(["--threads", threads.ToString(System.Globalization.CultureInfo.InvariantCulture), .. cell.Arguments]);
+        var info = WorkbenchProcess.StartInfo(["--threads", threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "--device", device, .. cell.Arguments]);
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
         using var log = new StreamWriter(logPath, append: true);
@@ -103,6 +97,13 @@ public sealed class ProcessCellExecutor : ICellExecutor
 /// <summary>How to start this same workbench as a child process, from the apphost or from a test host.</summary>
 public static class WorkbenchProcess
 {
+    /// <summary>The program and leading arguments that start the workbench, for scripts that start it elsewhere.</summary>
+    public static IReadOnlyList<string> CommandLine()
+    {
+        var info = StartInfo([]);
+        return [info.FileName, .. info.ArgumentList];
+    }
+
     public static ProcessStartInfo StartInfo(IEnumerable<string> arguments)
     {
         var self = Environment.ProcessPath;
