@@ -46,7 +46,11 @@ public sealed class GeneralizationProbe(FeatureStore store, ProbeRegistry regist
             var layers = settings.Layers.Resolve(model.Source.Config.NumHiddenLayers);
             IReadOnlyDictionary<int, FeatureMatrix> Features(string split, IReadOnlyList<Example> examples) =>
                 store.Get(model.Source, spec.Name, split, examples, layers, settings.Pooling, settings.MaxLength);
-            var train = Features("train", data.Train);
+            // With a train limit only the sampled rows are encoded: the rest of a 6,000-example split would cost forwards for nothing.
+            var sampled = TrainingSample.RowsOfAllSeeds(spec.Name, settings.Seeds, data.Train.Count, settings.TrainLimit, settings.ValidationFraction);
+            var trainExamples = sampled.Select(row => data.Train[row]).ToList();
+            var position = sampled.Select((row, index) => (row, index)).ToDictionary(p => p.row, p => p.index);
+            var train = Features("train", trainExamples);
             var dev = devFeatures[model] = Features("dev", data.Dev);
             var test = data.Test is { } testExamples ? Features("test", testExamples) : null;
             foreach (var seed in settings.Seeds)
@@ -54,8 +58,8 @@ public sealed class GeneralizationProbe(FeatureStore store, ProbeRegistry regist
                 var (trainRows, validationRows) = TrainingSample.Draw(spec.Name, seed, data.Train.Count, settings.TrainLimit, settings.ValidationFraction);
                 foreach (var layer in layers)
                 {
-                    var all = ProbeSplit.Of(train[layer], data.Train);
-                    var problem = new ProbeProblem(spec, all.Select(trainRows), all.Select(validationRows));
+                    var all = ProbeSplit.Of(train[layer], trainExamples);
+                    var problem = new ProbeProblem(spec, all.Select([.. trainRows.Select(r => position[r])]), all.Select([.. validationRows.Select(r => position[r])]));
                     var devSplit = ProbeSplit.Of(dev[layer], data.Dev);
                     var fitted = probe.Fit(problem, seed);
                     var devScore = fitted.Predict(devSplit.Features).Score(spec, devSplit).Primary;

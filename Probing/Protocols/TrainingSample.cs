@@ -17,4 +17,14 @@ public static class TrainingSample
         var validation = Math.Clamp((int)Math.Round(kept.Length * validationFraction), 1, kept.Length - 1);
         return (kept[..^validation], kept[^validation..]);
     }
+
+    /// <summary>Every train row any of <paramref name="seeds"/> draws, ascending (all rows when there is no limit).</summary>
+    public static int[] RowsOfAllSeeds(string task, IEnumerable<int> seeds, int trainCount, int? limit, double validationFraction) =>
+        limit is null || limit >= trainCount
+            ? [.. Enumerable.Range(0, trainCount)]
+            : [.. seeds.SelectMany(seed =>
+            {
+                var (train, validation) = Draw(task, seed, trainCount, limit, validationFraction);
+                return train.Concat(validation);
+            }).Distinct().Order()];
 }
