@@ -39,8 +39,8 @@ public class SlurmIntegrationTests
         {
             Assert.That(File.Exists(Path.Combine(slurm, cell, "DONE")), Is.True, cell);
             Assert.That(Losses(Path.Combine(slurm, cell)), Is.EqualTo(Losses(Path.Combine(local, cell))), cell);
-            Assert.That(File.ReadAllBytes(Path.Combine(slurm, cell, PretrainingPipeline.ModelFolder, "model.safetensors")),
-                Is.EqualTo(File.ReadAllBytes(Path.Combine(local, cell, PretrainingPipeline.ModelFolder, "model.safetensors"))), cell);
+            Assert.That(File.ReadAllBytes(Path.Combine(slurm, cell, PretrainingPipeline.ModelSubfolder, "model.safetensors")),
+                Is.EqualTo(File.ReadAllBytes(Path.Combine(local, cell, PretrainingPipeline.ModelSubfolder, "model.safetensors"))), cell);
             TestContext.Out.WriteLine($"{cell}: losses {string.Join(", ", Losses(Path.Combine(slurm, cell)))} identical to the local run; weights identical");
         }
         Assert.That(Losses(Path.Combine(slurm, "pretrain/seed-1")), Is.Not.EqualTo(Losses(Path.Combine(slurm, "pretrain/seed-2"))), "the seeds differ");

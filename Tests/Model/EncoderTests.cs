@@ -144,3 +144,24 @@ public class EncoderTests
         return path;
     }
 }
+
+public class FolderChecksumTests
+{
+    [Test]
+    public void FlippedByteInAChecksummedModelIsRefused()
+    {
+        var directory = Directory.CreateTempSubdirectory("probing-checksum-").FullName;
+        var config = new EncoderConfig { VocabSize = 8, HiddenSize = 8, NumHiddenLayers = 1, NumAttentionHeads = 2, IntermediateSize = 16, MaxPositionEmbeddings = 8 };
+        using (var model = new Encoder(config)) EncoderCheckpoint.Save(directory, config, model);
+        File.WriteAllLines(Path.Combine(directory, ModelFolder.VocabularyFile), ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a", "b", "c"]);
+        FolderChecksums.Write(directory, [EncoderCheckpoint.WeightsFile, EncoderCheckpoint.ConfigFile, ModelFolder.VocabularyFile]);
+        Assert.That(ModelFolder.Resolve(directory).Path, Is.EqualTo(directory), "an intact folder loads");
+
+        var weights = Path.Combine(directory, EncoderCheckpoint.WeightsFile);
+        var bytes = File.ReadAllBytes(weights);
+        bytes[^3] ^= 0x01;
+        File.WriteAllBytes(weights, bytes);
+        var error = Assert.Throws<InputError>(() => ModelFolder.Resolve(directory));
+        Assert.That(error!.Message, Does.StartWith(weights).And.Contain("SHA-256"));
+    }
+}

@@ -31,6 +31,7 @@ public sealed record ModelFolder(string Path, string ModelType)
         var folder = new ModelFolder(path, modelType);
         foreach (var file in folder.ContentFiles)
             if (!System.IO.File.Exists(folder.File(file))) throw InputError.InFile(folder.File(file), Missing(file));
+        FolderChecksums.VerifyIfPresent(path);
         return folder;
     }
 

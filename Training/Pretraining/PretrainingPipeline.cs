@@ -22,15 +22,15 @@ public sealed record PretrainingOutcome(
 /// </summary>
 public static class PretrainingPipeline
 {
-    public const string ModelFolder = "model";
+    public const string ModelSubfolder = "model";
 
     public static PretrainingOutcome Run(PretrainConfig config, CorpusSource source, string runDirectory, ITrainingProgress progress)
     {
         var corpus = PretrainingCorpus.Load(source.Files, source.IsExcluded, config.HeldOutFraction);
         progress.Message($"corpus: {corpus.TrainLines.Count:N0} training lines, {corpus.HeldOutLines.Count:N0} held out, {corpus.ExcludedLines:N0} dropped as task dev/test text");
 
-        var modelDirectory = Path.Combine(runDirectory, ModelFolder);
-        var tokenizer = PrepareVocabulary(config, source.VocabularyPath, corpus, Path.Combine(modelDirectory, Checkpoints.ModelFolder.VocabularyFile));
+        var modelDirectory = Path.Combine(runDirectory, ModelSubfolder);
+        var tokenizer = PrepareVocabulary(config, source.VocabularyPath, corpus, Path.Combine(modelDirectory, ModelFolder.VocabularyFile));
         var modelConfig = config.Model with { VocabSize = tokenizer.VocabSize, PadTokenId = tokenizer.PadId };
         if (modelConfig.MaxPositionEmbeddings < config.SequenceLength)
             throw new InputError($"model.max_position_embeddings ({modelConfig.MaxPositionEmbeddings}) is shorter than sequence_length ({config.SequenceLength})");
@@ -46,6 +46,7 @@ public static class PretrainingPipeline
         var trainSeconds = clock.Elapsed.TotalSeconds;
         var evaluation = pretrainer.Evaluate(model, heldOut);
         EncoderCheckpoint.Save(modelDirectory, config.Model, model);
+        FolderChecksums.Write(modelDirectory, [EncoderCheckpoint.WeightsFile, EncoderCheckpoint.ConfigFile, ModelFolder.VocabularyFile]);
         return new PretrainingOutcome(evaluation, train.Count, heldOut.Count, tokenizer.VocabSize,
             corpus.TrainLines.Count, corpus.HeldOutLines.Count, corpus.ExcludedLines, Math.Round(trainSeconds, 1));
     }

@@ -37,6 +37,6 @@ public static class BasePretraining
         table.AddRow("masked tokens scored", $"{evaluation.MaskedTokens:N0}");
         table.AddRow("training time", $"{outcome.TrainSeconds:F0} s");
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"model: [bold]{Markup.Escape(Path.Combine(folder, PretrainingPipeline.ModelFolder))}[/]");
+        AnsiConsole.MarkupLine($"model: [bold]{Markup.Escape(Path.Combine(folder, PretrainingPipeline.ModelSubfolder))}[/]");
     }
 }

@@ -48,6 +48,6 @@ public static class QuickstartCommand
         var baseFolder = Path.Combine(directory, "base");
         AnsiConsole.MarkupLine($"[yellow]no shipped base in {Markup.Escape(ModelFolder.ShippedBaseDirectory)}: pretraining one in {Markup.Escape(baseFolder)}[/]");
         if (!RunFolder.IsFinished(baseFolder)) BasePretraining.Run(PretrainConfig.Preset("default"), baseFolder, "pretrain");
-        return ["--model", Path.Combine(baseFolder, PretrainingPipeline.ModelFolder)];
+        return ["--model", Path.Combine(baseFolder, PretrainingPipeline.ModelSubfolder)];
     }
 }
