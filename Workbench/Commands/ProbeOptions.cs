@@ -18,7 +18,8 @@ public sealed class ProbeOptions
 {
     public Option<string?> Model { get; } = CommonOptions.Model();
     public Option<string> Layers { get; } = new("--layers") { Description = "all, last, or a layer index (0 = embeddings)", DefaultValueFactory = _ => "last" };
-    public Option<string> Pooling { get; } = new("--pooling") { Description = "cls or mean", DefaultValueFactory = _ => "cls" };
+    /// <summary>Mean by default: a base pretrained with masked LM alone never trains its [CLS] vector, so [CLS] probes of the base read little.</summary>
+    public Option<string> Pooling { get; } = new("--pooling") { Description = "mean (default) or cls", DefaultValueFactory = _ => "mean" };
     public Option<string> Probe { get; } = new("--probe") { Description = $"Probe: {string.Join(", ", ProbeRegistry.Default.Names)}", DefaultValueFactory = _ => "linear" };
     public Option<int?> TrainLimit { get; } = new("--train-limit") { Description = "Train examples per task and seed (limited-data probe, e.g. 256); default: all" };
     public Option<int> MaxLength { get; } = new("--max-length") { Description = "Tokens per input", DefaultValueFactory = _ => 128 };
