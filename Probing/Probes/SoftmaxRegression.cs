@@ -48,8 +48,11 @@ public sealed class SoftmaxRegression
             Tensor loss, residual;
             if (columns == 1)
             {
-                // Binary: loss = softplus(z) − y·z, d/dz = sigmoid(z) − y.
-                loss = nn.functional.softplus(logits).sub_(logits * target).mean();
+                // Binary: loss = softplus(z) − y·z, d/dz = sigmoid(z) − y. softplus(z) = max(z, 0) + log1p(exp(−|z|)),
+                // written out because TorchSharp's softplus failed intermittently on its default Scalar arguments
+                // ("Expected false to be true" in Scalar::toDouble) after many calls inside dispose scopes.
+                var softplus = logits.clamp_min(0).add_(logits.abs().neg_().exp_().log1p_());
+                loss = softplus.sub_(logits * target).mean();
                 residual = logits.sigmoid().sub_(target).div_(n);
             }
             else

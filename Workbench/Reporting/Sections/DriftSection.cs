@@ -9,7 +9,7 @@ namespace Probing.Workbench.Reporting.Sections;
 public sealed class DriftSection : IReportSection
 {
     public bool AppliesTo(StudyResults results) =>
-        results.Probes.Select(p => p.Layer).Distinct().Count() > 1 || results.Cka.Any(c => c.Role != ProbedModel.BaseRole);
+        results.Probes.Select(p => p.Layer).Distinct().Count() > 1 || results.Cka.Select(c => c.Layer).Distinct().Count() > 1;
 
     public void Render(StudyResults results, Report report)
     {
@@ -25,7 +25,7 @@ public sealed class DriftSection : IReportSection
                 "layerwise-probes", "Linear-probe dev score at every layer, averaged over the probe tasks; mean over seeds with 95 % CI.");
         }
         var cka = results.Cka.Where(c => c.Role != ProbedModel.BaseRole && c.Protocol == "generalization").ToList();
-        if (cka.Count > 0)
+        if (cka.Select(c => c.Layer).Distinct().Count() > 1)   // one layer is a table's job, not a curve's
         {
             var layers = cka.Select(c => c.Layer).Distinct().Order().ToList();
             var methods = cka.Select(c => c.Role == ProbedModel.RandomRole ? "random" : c.Method).Distinct().OrderBy(MethodOrder.Of).ToList();
@@ -35,8 +35,10 @@ public sealed class DriftSection : IReportSection
                     .GroupBy(c => c.Seed).Select(g => g.Average(c => c.Cka)).ToList();
                 return values.Count == 0 ? (Estimate?)null : Estimate.Of(values);
             })])).ToList();
-            report.Figure(Charts.Lines("Linear CKA to the pretrained base by layer", "layer (0 = embeddings)", "linear CKA with the base", 
-                [.. layers.Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture))], series),
+            var plot = Charts.Lines("Linear CKA to the pretrained base by layer", "layer (0 = embeddings)", "linear CKA with the base",
+                [.. layers.Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture))], series);
+            plot.Axes.SetLimitsY(0, 1.05);   // CKA lives in [0, 1]
+            report.Figure(plot,
                 "cka", "Linear CKA between each model's and the base's features on the probe tasks' dev inputs (1 = unchanged), mean over tasks and seeds with 95 % CI.");
         }
     }
