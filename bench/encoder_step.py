@@ -98,11 +98,15 @@ def main():
         F.cross_entropy(model.masked_logits(ids, mask, selected), labels).backward()
         optimizer.step()
 
+    x, y = torch.randn(1024, 1024), torch.randn(1024, 1024)
+    gemm_ms = median_ms(lambda: x @ y, 3, 20)
+
     model.eval()
     forward_ms = median_ms(forward, 1, a.iterations)
     model.train()
     step_ms = median_ms(step, 1, a.iterations)
     print(json.dumps({"torch": torch.__version__, "threads": a.threads, "forward_ms": forward_ms,
+                      "gemm_gflops": 2 * 1024 ** 3 / (gemm_ms * 1e6),
                       "train_step_ms": step_ms, "masked_positions": int(selected.sum())}))
 
 

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Probing.Probing.Probes;
@@ -38,6 +39,12 @@ public sealed class SoftmaxRegression
         using var oneHot = nn.functional.one_hot(tensor(labels.Select(l => (long)l).ToArray()), classes).to(ScalarType.Float64);
         using var target = columns == 1 ? oneHot[.., 1..].contiguous() : oneHot.alias();
         var l2 = 1.0 / (c * n);
+        // The objective runs hundreds of times with heavy managed allocation. Scalars made implicitly per
+        // call (alpha: l2, div_(n), clamp_min(0)) were intermittently freed while native code still read them
+        // ("Expected false to be true" in c10::Scalar::toDouble), so they are made once and held here.
+        using var l2Scalar = l2.ToScalar();
+        using var countScalar = ((double)n).ToScalar();
+        using var zero = 0.0.ToScalar();
 
         double Objective(double[] parameters, double[] gradient)
         {
@@ -48,24 +55,22 @@ public sealed class SoftmaxRegression
             Tensor loss, residual;
             if (columns == 1)
             {
-                // Binary: loss = softplus(z) − y·z, d/dz = sigmoid(z) − y. softplus(z) = max(z, 0) + log1p(exp(−|z|)),
-                // written out because TorchSharp's softplus failed intermittently on its default Scalar arguments
-                // ("Expected false to be true" in Scalar::toDouble) after many calls inside dispose scopes.
-                var softplus = logits.clamp_min(0).add_(logits.abs().neg_().exp_().log1p_());
+                // Binary: loss = softplus(z) − y·z with softplus(z) = max(z, 0) + log1p(exp(−|z|)); d/dz = sigmoid(z) − y.
+                var softplus = logits.clamp_min(zero).add_(logits.abs().neg_().exp_().log1p_());
                 loss = softplus.sub_(logits * target).mean();
-                residual = logits.sigmoid().sub_(target).div_(n);
+                residual = logits.sigmoid().sub_(target).div_(countScalar);
             }
             else
             {
                 var logProbabilities = logits.log_softmax(1);
                 loss = -(logProbabilities * target).sum(1).mean();
-                residual = logProbabilities.exp_().sub_(target).div_(n);
+                residual = logProbabilities.exp_().sub_(target).div_(countScalar);
             }
-            var gradW = x.t().matmul(residual).add_(w, alpha: l2);
+            var gradW = x.t().matmul(residual).add_(w, alpha: l2Scalar);
             var gradB = residual.sum([0]);
             gradW.contiguous().data<double>().CopyTo(gradient, 0);
             gradB.contiguous().data<double>().CopyTo(gradient, d * columns);
-            return loss.item<double>() + 0.5 * l2 * w.pow(2).sum().item<double>();
+            return loss.item<double>() + 0.5 * l2 * w.square().sum().item<double>();
         }
 
         var start = warmStart is { } previous && previous.Features == d && previous.Classes == classes

@@ -15,7 +15,7 @@ public static class PyTorchReference
     /// <summary>Debian's python3-torch; the first python3 on PATH may be another interpreter without torch.</summary>
     const string Python = "/usr/bin/python3";
 
-    public static IEnumerable<EncoderBenchRow> Run(string modelName, EncoderConfig config, int batch, int length, int iterations, double gemm)
+    public static IEnumerable<EncoderBenchRow> Run(string modelName, EncoderConfig config, int batch, int length, int iterations)
     {
         var script = Path.Combine(ProjectPaths.DataDir, "..", "bench", "encoder_step.py");
         if (!File.Exists(Python)) throw new InputError($"{Python}: not found; install Debian's python3-torch (see bench/README.md)");
@@ -43,6 +43,8 @@ public static class PyTorchReference
         var forwardMs = result.RootElement.GetProperty("forward_ms").GetDouble();
         var stepMs = result.RootElement.GetProperty("train_step_ms").GetDouble();
         var masked = result.RootElement.GetProperty("masked_positions").GetInt64();
+        // PyTorch's own 1024² GEMM (its BLAS may differ from libtorch's): the ratio to it says whether a gap is the BLAS or the model code.
+        var gemm = result.RootElement.GetProperty("gemm_gflops").GetDouble();
         EncoderBenchRow Row(string phase, double ms, double flops) =>
             new("pytorch", modelName, "workbench", phase, threads, batch, length, Math.Round(ms, 2),
                 Math.Round(flops / (ms * 1e6), 1), Math.Round(gemm, 1), Math.Round(flops / (ms * 1e6) / gemm, 3));

@@ -48,7 +48,7 @@ public static class BenchEncoderCommand
                         AnsiConsole.MarkupLine(Markup.Escape($"{row.Implementation} {row.Model} {row.Variant} {row.Phase}: {row.Milliseconds:F1} ms, {row.GflopPerSecond:F1} GFLOP/s"));
                     }
                 if (parse.GetValue(pytorch))
-                    rows.AddRange(PyTorchReference.Run(name, config, parse.GetValue(batch), parse.GetValue(length), parse.GetValue(iterations), gemm));
+                    rows.AddRange(PyTorchReference.Run(name, config, parse.GetValue(batch), parse.GetValue(length), parse.GetValue(iterations)));
             }
             CsvTable.Write(parse.GetValue(output)!, rows);
             AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(parse.GetValue(output)!)}[/]");
