@@ -42,7 +42,7 @@ public static class Charts
         plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, categories.Count).Select(i => (double)i)], [.. categories]);
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
         plot.Axes.Margins(bottom: 0);
-        plot.ShowLegend(Edge.Right);   // beside the bars, never over them
+        FinishLegend(plot);
         return plot;
     }
 
@@ -106,9 +106,6 @@ public static class Charts
         line.LegendText = label;
     }
 
-    static void FinishLegend(Plot plot)
-    {
-        plot.Legend.IsVisible = true;
-        plot.Legend.Alignment = Alignment.LowerRight;
-    }
+    /// <summary>The legend beside the plot area, so it never hides a line or a bar.</summary>
+    static void FinishLegend(Plot plot) => plot.ShowLegend(Edge.Right);
 }
