@@ -13,19 +13,6 @@ using static TorchSharp.torch;
 
 namespace Probing.Tests.Protocols;
 
-/// <summary>The protocol tests fine-tune tiny models: one torch thread, as the FineTuner tests (OpenMP spinning on a busy machine).</summary>
-[SetUpFixture]
-public sealed class OneThread
-{
-    int previous;
-
-    [OneTimeSetUp]
-    public void Use() { previous = get_num_threads(); set_num_threads(1); }
-
-    [OneTimeTearDown]
-    public void Restore() => set_num_threads(previous);
-}
-
 /// <summary>
 /// A tiny base (TinyProbingWorld's 2 × 16 encoder and vocabulary) and three tiny tasks over the same
 /// words, so that protocols with several stages, methods and seeds run in seconds.

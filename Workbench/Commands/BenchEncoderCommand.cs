@@ -1,8 +1,4 @@
-using Probing.Probing.Features;
-using Probing.Probing.Protocols;
-using Probing.Training.Checkpoints;
 using Probing.Training.Infrastructure;
-using Probing.Training.Model;
 using Probing.Workbench.Benchmarks;
 using Spectre.Console;
 using System.CommandLine;

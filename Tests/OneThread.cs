@@ -1,11 +1,12 @@
 using NUnit.Framework;
 using static TorchSharp.torch;
 
-namespace Probing.Tests.FineTuning;
+namespace Probing.Tests;
 
 /// <summary>
-/// Runs the fine-tuning tests on one torch thread: their tiny models gain nothing from two, and on a
-/// shared, busy machine OpenMP's spinning threads made them several times slower.
+/// Runs the whole suite on one torch thread: its tiny models gain nothing from two, and on a shared,
+/// busy machine OpenMP's spinning threads made fine-tuning and protocol tests several times slower.
+/// (Determinism tests compare runs inside one process, so they hold at any fixed thread count.)
 /// </summary>
 [SetUpFixture]
 public sealed class OneThread
