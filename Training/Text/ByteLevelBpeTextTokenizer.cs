@@ -113,23 +113,6 @@ public sealed partial class ByteLevelBpeTextTokenizer : ITextTokenizer
         return [.. result];
     }
 
-    public EncodedText Encode(string text, string? pair = null, int maxLength = 128)
-    {
-        int specialCount = pair is null ? 2 : 4;
-        if (maxLength < specialCount)
-            throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength, $"must leave room for the {specialCount} special tokens");
-        var first = Tokenize(text);
-        int[] second = pair is null ? [] : Tokenize(pair);
-        var (firstLength, secondLength) = LongestFirstTruncation.Lengths(first.Length, second.Length, maxLength - specialCount);
-        var encoded = new List<int>(maxLength) { ClsId };
-        encoded.AddRange(first.Take(firstLength));
-        encoded.Add(SepId);
-        if (pair is not null)
-        {
-            encoded.Add(SepId);
-            encoded.AddRange(second.Take(secondLength));
-            encoded.Add(SepId);
-        }
-        return new EncodedText([.. encoded], new int[encoded.Count]);
-    }
+    public EncodedText Encode(string text, string? pair = null, int maxLength = 128) =>
+        PairTemplate.Roberta(ClsId, SepId).Encode(Tokenize(text), pair is null ? null : Tokenize(pair), maxLength);
 }

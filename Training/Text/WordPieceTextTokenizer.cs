@@ -80,27 +80,8 @@ public sealed class WordPieceTextTokenizer : ITextTokenizer
         return [.. ids];
     }
 
-    public EncodedText Encode(string text, string? pair = null, int maxLength = 128)
-    {
-        int specialCount = pair is null ? 2 : 3;
-        if (maxLength < specialCount)
-            throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength, $"must leave room for the {specialCount} special tokens");
-        var first = Tokenize(text);
-        int[] second = pair is null ? [] : Tokenize(pair);
-        var (firstLength, secondLength) = LongestFirstTruncation.Lengths(first.Length, second.Length, maxLength - specialCount);
-
-        var ids = new List<int>(maxLength) { ClsId };
-        ids.AddRange(first.Take(firstLength));
-        ids.Add(SepId);
-        int firstPartLength = ids.Count;
-        if (pair is not null)
-        {
-            ids.AddRange(second.Take(secondLength));
-            ids.Add(SepId);
-        }
-        var typeIds = Enumerable.Range(0, ids.Count).Select(i => i < firstPartLength ? 0 : 1).ToArray();
-        return new EncodedText([.. ids], typeIds);
-    }
+    public EncodedText Encode(string text, string? pair = null, int maxLength = 128) =>
+        PairTemplate.Bert(ClsId, SepId).Encode(Tokenize(text), pair is null ? null : Tokenize(pair), maxLength);
 
     void AddWords(string segment, List<int> ids)
     {
