@@ -15,8 +15,8 @@ public sealed record ClaimResult(string Paper, string Claim, string Evidence, Ve
     {
         var inClaimedDirection = higherIsClaimed ? comparison.MeanDifference > 0 : comparison.MeanDifference < 0;
         var verdict = !comparison.Significant(Alpha) ? Verdict.NotSignificant : inClaimedDirection ? Verdict.Supported : Verdict.Refuted;
-        var effect = FormattableString.Invariant(
-            $"{comparison.MeanDifference:+0.00;-0.00}{unit} [95 % CI {comparison.CiLow:+0.00;-0.00}, {comparison.CiHigh:+0.00;-0.00}], {comparison.Test} p = {comparison.PValue:0.000} (n = {comparison.Count})");
+        var effect = $"{Compare.Signed(comparison.MeanDifference, 2)}{unit} [95 % CI {Compare.Signed(comparison.CiLow, 2)}, {Compare.Signed(comparison.CiHigh, 2)}], "
+            + FormattableString.Invariant($"{comparison.Test} p = {comparison.PValue:0.000} (n = {comparison.Count})");
         return new ClaimResult(paper, claim, evidence, verdict, effect);
     }
 

@@ -20,6 +20,14 @@ public static class Compare
 
     public static string Interval(Summary s) => FormattableString.Invariant($"[{100 * s.CiLow:0.0}, {100 * s.CiHigh:0.0}]");
 
+    /// <summary>"+1.2" / "-0.3" / "0.0": rounded first, so a value that rounds to zero never prints as "-+0.0".</summary>
+    public static string Signed(double value, int decimals = 1)
+    {
+        var rounded = Math.Round(value, decimals);
+        var format = "+0." + new string('0', decimals) + ";-0." + new string('0', decimals) + ";0." + new string('0', decimals);
+        return (rounded == 0 ? 0 : rounded).ToString(format, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Scores in points (×100) for comparisons reported in points.</summary>
     public static IReadOnlyDictionary<int, double> InPoints(IReadOnlyDictionary<int, double> scores) => scores.ToDictionary(kv => kv.Key, kv => 100 * kv.Value);
 }

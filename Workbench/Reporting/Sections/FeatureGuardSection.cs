@@ -30,7 +30,7 @@ public sealed class FeatureGuardSection : IReportSection
             if (Mean(ProbedModel.BaseRole) is not { } baseScore || Mean(ProbedModel.RandomRole) is not { } randomScore) continue;
             var gap = 100 * (baseScore - randomScore);
             if (gap < MinimumGap) small.Add(task.Key);
-            rows.Add([task.Key, Compare.Points(baseScore), Compare.Points(randomScore), FormattableString.Invariant($"{gap:+0.0;-0.0}"), gap < MinimumGap ? "**below 5 pts**" : "ok"]);
+            rows.Add([task.Key, Compare.Points(baseScore), Compare.Points(randomScore), Compare.Signed(gap), gap < MinimumGap ? "**below 5 pts**" : "ok"]);
         }
         report.Table(new ReportTable("feature-guard", "Frozen-feature probe score (dev, points, last probed layer, mean over probe seeds) of the pretrained base and of a randomly initialised encoder of the same shape.",
             ["task", "base", "random", "base − random", "guard"], rows));

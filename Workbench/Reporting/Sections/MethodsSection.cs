@@ -86,7 +86,7 @@ public sealed class MethodsSection : IReportSection
     static Dictionary<int, double> Scores(Dictionary<int, FineTuneMetrics> runs) => runs.ToDictionary(kv => kv.Key, kv => kv.Value.BestDev);
 
     static string Describe(Comparison c) =>
-        FormattableString.Invariant($"{c.MeanDifference:+0.0;-0.0} [{c.CiLow:+0.0;-0.0}, {c.CiHigh:+0.0;-0.0}], p = {c.PValue:0.000}");
+        $"{Compare.Signed(c.MeanDifference)} [{Compare.Signed(c.CiLow)}, {Compare.Signed(c.CiHigh)}], p = {c.PValue.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)}";
 }
 
 /// <summary>The order methods appear in tables and legends: references, the baseline, then the papers' methods.</summary>
