@@ -1,4 +1,3 @@
-using System.Text;
 using Probing.Training.Infrastructure;
 
 namespace Probing.Training.Pretraining;
@@ -41,16 +40,13 @@ public sealed class PretrainingCorpus
         return new PretrainingCorpus(train, heldOut, excluded);
     }
 
-    /// <summary>FNV-1a over UTF-8: the same split on every machine and .NET version (string.GetHashCode is randomised).</summary>
+    /// <summary>
+    /// The suite's stable FNV-1a hash (the same split on every machine and .NET version), finished with
+    /// a murmur-style avalanche because FNV's low bits mix poorly into the high ones the split compares.
+    /// </summary>
     public static ulong StableHash(string text)
     {
-        ulong hash = 14695981039346656037;
-        foreach (var b in Encoding.UTF8.GetBytes(text))
-        {
-            hash ^= b;
-            hash *= 1099511628211;
-        }
-        // FNV's low bits mix poorly into the high ones; finish with a murmur-style avalanche.
+        var hash = Data.Embedded.StableRandom.Hash(text);
         hash ^= hash >> 33;
         hash *= 0xff51afd7ed558ccd;
         hash ^= hash >> 33;
