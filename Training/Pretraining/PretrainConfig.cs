@@ -40,8 +40,9 @@ public sealed record PretrainConfig
             Model = new EncoderConfig { HiddenSize = 32, NumHiddenLayers = 1, NumAttentionHeads = 2, IntermediateSize = 64, MaxPositionEmbeddings = 32 },
             SequenceLength = 32, BatchSize = 8, Steps = 40, EvalSequences = 32, CheckpointEvery = 20,
         },
+        "base" => ScalingGrid.ShippedBase.Config,
         _ => throw new Infrastructure.InputError($"unknown preset '{name}'; valid presets: {string.Join(", ", PresetNames)}"),
     };
 
-    public static readonly IReadOnlyList<string> PresetNames = ["tiny", "default"];
+    public static readonly IReadOnlyList<string> PresetNames = ["tiny", "default", "base"];
 }

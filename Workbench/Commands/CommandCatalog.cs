@@ -18,6 +18,7 @@ public static class CommandCatalog
         ProbeCommand.Create(),
         ChainCommand.Create(),
         RetentionCommand.Create(),
+        ScalingCommand.Create(),
         ExportCommand.Create(),
         BenchCommand.Create(),
     ];

@@ -19,10 +19,18 @@ namespace Probing.Workbench.Commands;
 public static class ProbeCommand
 {
     /// <summary>The generalization tasks: every embedded task except the one fine-tuning uses (the SST-2 stand-in).</summary>
-    public static IReadOnlyList<string> DefaultTasks => TasksOtherThan(MethodGeneralization.DefaultTask);
+    public static IReadOnlyList<string> DefaultTasks => DefaultTasksFor(MethodGeneralization.DefaultTask, null);
 
-    static IReadOnlyList<string> TasksOtherThan(string task) =>
-        [.. EmbeddedSuite.Tasks.Select(t => t.Spec.Name).Where(name => !TaskCatalog.SameName(name, task))];
+    /// <summary>
+    /// Every embedded task but the fine-tuning task, less those on which the base barely beats random
+    /// features (its saved <see cref="ProbeGapFile"/>): a probe there measures nothing the base had.
+    /// </summary>
+    public static IReadOnlyList<string> DefaultTasksFor(string task, string? baseDirectory)
+    {
+        var folder = ModelFolder.Resolve(baseDirectory);
+        var weak = ProbeGapFile.NonDiscriminating(ProbeGapFile.TryRead(folder.Path, new CheckpointFeatureSource("base", folder)));
+        return [.. EmbeddedSuite.Tasks.Select(t => t.Spec.Name).Where(name => !TaskCatalog.SameName(name, task) && !weak.Contains(name))];
+    }
 
     public static Command Create()
     {
@@ -35,7 +43,7 @@ public static class ProbeCommand
         var protocolOptions = new ProtocolOptions(required: false);
         var tasks = new Option<string[]>("--tasks")
         {
-            Description = "Tasks to probe (default: every embedded task except the fine-tuning task, the SST-2 stand-in fine-foods)",
+            Description = "Tasks to probe (default: every embedded task except the fine-tuning task, the SST-2 stand-in fine-foods, and those the base beats random features on by < 2 pts; see `tasks`)",
             AllowMultipleArgumentsPerToken = true,
             DefaultValueFactory = _ => [],
         };
@@ -56,7 +64,7 @@ public static class ProbeCommand
         {
             var task = parse.GetValue(fineTuneTask)!;
             var probed = ProbeOptions.SplitList(parse.GetValue(tasks)!);
-            IReadOnlyList<string> taskList = probed.Length > 0 ? probed : TasksOtherThan(task);
+            IReadOnlyList<string> taskList = probed.Length > 0 ? probed : DefaultTasksFor(task, parse.GetValue(probeOptions.Model));
             var seeds = protocolOptions.RunSeeds(parse);
             var settings = probeOptions.Settings(parse, taskList, seeds);
             if (protocolOptions.HasMethods(parse))

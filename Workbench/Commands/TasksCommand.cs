@@ -1,10 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
+using Probing.Probing.Features;
+using Probing.Probing.Protocols;
+using Probing.Training.Checkpoints;
 using Probing.Training.Data;
 using Probing.Training.Data.Embedded;
 using Probing.Training.Data.Glue;
 using Probing.Training.Evaluation;
 using Probing.Training.Infrastructure;
+using Probing.Workbench.Experiments;
 using Spectre.Console;
 
 namespace Probing.Workbench.Commands;
@@ -27,6 +31,7 @@ public static class TasksCommand
         });
         command.Subcommands.Add(BuildCommand());
         command.Subcommands.Add(BaselinesCommand());
+        command.Subcommands.Add(GapsCommand());
         return command;
     }
 
@@ -68,31 +73,84 @@ public static class TasksCommand
         return command;
     }
 
+    static Command GapsCommand()
+    {
+        var model = CommonOptions.Model();
+        var tasks = new Option<string[]>("--tasks") { Description = "Tasks (default: every embedded task)", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [] };
+        var limits = new Option<string[]>("--train-limits") { Description = "Probe train sizes, 'all' for the whole split (default: all 256)", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => ["all", "256"] };
+        var seeds = new Option<string[]>("--seeds") { Description = "Probe seeds, each also drawing its own random encoder (default 1-3)", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => ["1-3"] };
+        var output = CommonOptions.Output($"the gap table (default: {ProbeGapFile.FileName} in the model folder)");
+        var command = new Command("gaps", $"Probe every task on the frozen base and on random encoders of its shape; write the base − random gaps ({ProbeGapFile.FileName}) that `tasks` shows and the default probe reads")
+        {
+            model, tasks, limits, seeds, output,
+        };
+        command.SetAction(parse =>
+        {
+            var names = ProbeOptions.SplitList(parse.GetValue(tasks)!);
+            var defaults = GapSettings.Default;
+            var settings = defaults with
+            {
+                Tasks = names.Length > 0 ? names : defaults.Tasks,
+                TrainLimits = [.. ProbeOptions.SplitList(parse.GetValue(limits)!).Select(ParseLimit)],
+                Seeds = SeedList.Parse(string.Join(",", parse.GetValue(seeds)!)),
+            };
+            foreach (var task in settings.Tasks) TaskCatalog.Spec(task);
+            CommonOptions.ApplyRuntime(parse);
+            var folder = ModelFolder.Resolve(parse.GetValue(model));
+            var path = parse.GetValue(output) ?? ProbeGapFile.PathIn(folder.Path);
+            var rows = ProbeGapMeasurement.Run(folder, settings, path, Path.GetFullPath(FeatureStore.DefaultCacheDirectory));
+            ProbeGapMeasurement.Print(rows);
+            AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(path)}[/]");
+            return 0;
+        });
+        return command;
+    }
+
+    static int? ParseLimit(string text) => text == "all" ? null
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 2 ? n
+        : throw new InputError($"--train-limits {text}: expected 'all' or a number of examples ≥ 2");
+
     static void List(string? glueDir)
     {
         var table = new Table().AddColumns("task", "kind", "stands in for", "train", "dev", "test", "labels (train share)", "primary metric", "majority (dev)");
+        var gaps = ShippedBaseGaps();
+        var limits = gaps.Select(s => s.TrainLimit).Distinct().ToList();
+        foreach (var limit in limits) table.AddColumn($"base − random, {GapSettings.LimitText(limit)} train");
         foreach (var task in EmbeddedSuite.Tasks)
-            AddRow(table, EmbeddedSuite.Load(task), Kind(task.Spec), task.StandsInFor ?? "");
+        {
+            var cells = limits.Select(l => gaps.FirstOrDefault(s => s.Task == task.Spec.Name && s.TrainLimit == l) is { } s ? ProbeGapMeasurement.Cell(s) : "-");
+            AddRow(table, EmbeddedSuite.Load(task), Kind(task.Spec), task.StandsInFor ?? "", cells);
+        }
         if (glueDir != null)
             foreach (var format in GlueTasks.All)
             {
                 var read = GlueReader.Read(format, glueDir);
                 var skipped = read.SkippedLines.Values.Sum();
-                AddRow(table, read.Data, skipped > 0 ? $"GLUE ({skipped} incomplete lines skipped)" : "GLUE", "");
+                AddRow(table, read.Data, skipped > 0 ? $"GLUE ({skipped} incomplete lines skipped)" : "GLUE", "", limits.Select(_ => "-"));
             }
         AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine(gaps.Count == 0
+            ? $"[grey]No base − random gaps measured on the shipped base yet: `workbench tasks gaps` writes them.[/]"
+            : $"[grey]Base − random: linear probe on the shipped base's last layer minus one on a random encoder of its shape (dev, mean ± sd over probe seeds). Tasks under {GapSummary.DiscriminatingGap:0} pts in every setting (red) are left out of the default probe.[/]");
         if (glueDir == null) AnsiConsole.MarkupLine("[grey]GLUE tasks (cola, sst2, mrpc, stsb, qqp, mnli, mnli-mm, qnli, rte, wnli) are listed with --data-dir.[/]");
     }
 
     static string Kind(TaskSpec spec) =>
         !spec.Name.EndsWith("-proxy", StringComparison.Ordinal) ? "real" : spec.IsPair ? "pair proxy" : "proxy";
 
-    static void AddRow(Table table, TaskData data, string kind, string standsInFor)
+    static IReadOnlyList<GapSummary> ShippedBaseGaps()
+    {
+        var folder = ModelFolder.Resolve(null);
+        var rows = ProbeGapFile.TryRead(folder.Path, new CheckpointFeatureSource("base", folder));
+        return rows is null ? [] : GapSummary.Of(rows);
+    }
+
+    static void AddRow(Table table, TaskData data, string kind, string standsInFor, IEnumerable<string> gapCells)
     {
         var spec = data.Spec;
         string Count(IReadOnlyList<Example>? split) => split == null ? "-" : split.Count.ToString("N0", CultureInfo.InvariantCulture);
-        table.AddRow(Markup.Escape(spec.Name), Markup.Escape(kind), standsInFor, Count(data.Train), Count(data.Dev), Count(data.Test),
-            Markup.Escape(LabelShares(data)), TaskScore.Name(spec.PrimaryMetric), Majority(data));
+        table.AddRow([Markup.Escape(spec.Name), Markup.Escape(kind), standsInFor, Count(data.Train), Count(data.Dev), Count(data.Test),
+            Markup.Escape(LabelShares(data)), TaskScore.Name(spec.PrimaryMetric), Majority(data), .. gapCells]);
     }
 
     public static string LabelShares(TaskData data) => data.Spec.IsRegression

@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Globalization;
+using Probing.Probing.Features;
+using Probing.Probing.Protocols;
+using Probing.Training.Checkpoints;
+using Probing.Training.Infrastructure;
+using Probing.Training.Pretraining;
+using Probing.Workbench.Reporting;
+using Probing.Workbench.Runs;
+using Spectre.Console;
+
+namespace Probing.Workbench.Commands;
+
+/// <summary>
+/// <c>workbench scaling</c>: pretrains every (size, budget) cell of <see cref="ScalingGrid"/> (each a
+/// resumable pretraining run), measures its base − random probe gaps, and rewrites
+/// docs/base-encoder.md after every cell, so an interrupted sweep still leaves a true table.
+/// </summary>
+public static class ScalingCommand
+{
+    public static Command Create()
+    {
+        var sizes = new Option<string[]>("--sizes")
+        {
+            Description = $"Model sizes (default: {string.Join(" ", ScalingGrid.Sizes.Select(s => s.Name))})",
+            AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [.. ScalingGrid.Sizes.Select(s => s.Name)],
+        };
+        var budgets = new Option<int[]>("--budgets")
+        {
+            Description = $"Pretraining budgets in minutes of 2-core CPU (default: {string.Join(" ", ScalingGrid.BudgetMinutes)})",
+            AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [.. ScalingGrid.BudgetMinutes],
+        };
+        var output = new Option<string>("--out") { Description = "Folder of the cells' pretraining runs", DefaultValueFactory = _ => Path.Combine("results", "scaling") };
+        var doc = new Option<string>("--doc") { Description = "The Markdown table to write", DefaultValueFactory = _ => Path.Combine("docs", "base-encoder.md") };
+        var reportOnly = new Option<bool>("--report-only") { Description = "Train nothing: rewrite the table from the finished cells" };
+        var command = new Command("scaling", "Pretrain each model size × CPU budget, measure masked-LM accuracy and base − random probe gaps, write docs/base-encoder.md (resumable; cheapest cells first)")
+        {
+            sizes, budgets, output, doc, reportOnly,
+        };
+        command.SetAction(parse =>
+        {
+            var cells = (from budget in parse.GetValue(budgets)!
+                         from size in ProbeOptions.SplitList(parse.GetValue(sizes)!).Select(ScalingGrid.Size)
+                         select new ScalingCell(size, budget)).OrderBy(c => c.BudgetMinutes * c.Size.ReferenceStepSeconds).ToList();
+            if (cells.Any(c => c.BudgetMinutes <= 0)) throw new InputError("--budgets: expected positive minutes");
+            CommonOptions.ApplyRuntime(parse);
+            var root = parse.GetValue(output)!;
+            var gaps = GapSettings.Default;
+            void Report() => AtomicFile.WriteAllText(parse.GetValue(doc)!, BaseEncoderReport.Markdown(cells, [.. cells.Select(c => ScalingResult.TryRead(root, c))], gaps));
+            if (!parse.GetValue(reportOnly))
+                foreach (var cell in cells)
+                {
+                    AnsiConsole.MarkupLine($"[bold]{cell.Name}[/]: {cell.Steps:N0} steps");
+                    var folder = Path.Combine(root, cell.Name);
+                    if (!RunFolder.IsFinished(folder)) BasePretraining.Run(cell.Config, folder, "scaling");
+                    var model = ModelFolder.Resolve(Path.Combine(folder, PretrainingPipeline.ModelSubfolder));
+                    if (ProbeGapFile.TryRead(model.Path, new CheckpointFeatureSource("base", model)) is null)
+                        ProbeGapMeasurement.Run(model, gaps, ProbeGapFile.PathIn(model.Path), Path.GetFullPath(FeatureStore.DefaultCacheDirectory));
+                    Report();
+                }
+            Report();
+            AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(parse.GetValue(doc)!)}[/]");
+            return 0;
+        });
+        return command;
+    }
+}
+
+/// <summary>What a finished cell measured: its pretraining outcome, parameter count and probe gaps.</summary>
+public sealed record ScalingResult(PretrainingOutcome Pretraining, long Parameters, IReadOnlyList<GapSummary> Gaps)
+{
+    public static ScalingResult? TryRead(string root, ScalingCell cell)
+    {
+        var folder = Path.Combine(root, cell.Name);
+        if (!RunFolder.IsFinished(folder)) return null;
+        var modelDirectory = Path.Combine(folder, PretrainingPipeline.ModelSubfolder);
+        var model = ModelFolder.Resolve(modelDirectory);
+        var gaps = ProbeGapFile.TryRead(modelDirectory, new CheckpointFeatureSource("base", model));
+        return new ScalingResult(BasePretraining.ReadFinished(folder), EncoderParameters(model), gaps is null ? [] : GapSummary.Of(gaps));
+    }
+
+    static long EncoderParameters(ModelFolder model)
+    {
+        using var encoder = model.LoadEncoder();
+        return encoder.parameters().Sum(p => p.numel());
+    }
+
+    public static string Millions(long count) => (count / 1e6).ToString("0.0", CultureInfo.InvariantCulture) + " M";
+}

@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Text;
+using Probing.Probing.Protocols;
+using Probing.Training.Pretraining;
+using Probing.Workbench.Commands;
+
+namespace Probing.Workbench.Reporting;
+
+/// <summary>docs/base-encoder.md: the scaling table of <c>workbench scaling</c>, from finished cells only.</summary>
+public static class BaseEncoderReport
+{
+    /// <summary>The issue's goals: masked-token accuracy ≥ 3× unigram, and ≥ 10 pts base − random on ≥ 3 tasks.</summary>
+    const double RatioGoal = 3.0, GapGoal = 10.0;
+    const int GapGoalTasks = 3;
+
+    public static string Markdown(IReadOnlyList<ScalingCell> cells, IReadOnlyList<ScalingResult?> results, GapSettings gaps)
+    {
+        var text = new StringBuilder();
+        string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+        text.AppendLine("# The base encoder: what pretraining buys");
+        text.AppendLine();
+        text.AppendLine("Written by `workbench scaling` (resumable; `--report-only` rewrites this file from the finished cells). Each cell pretrains one");
+        text.AppendLine("encoder size for one CPU budget with masked LM on the embedded corpus (32 × 128-token batches, its own full");
+        text.AppendLine("learning-rate schedule; the budget is turned into steps at the size's measured step time on a 2-core machine,");
+        text.AppendLine("`ScalingGrid`), then scores it on the held-out corpus and probes it frozen: a linear probe on the mean-pooled last layer");
+        text.AppendLine(F($"of the base minus the same probe on a randomly initialised encoder of the same shape, on every embedded task, dev score in points, mean ± sd over probe seeds {string.Join(", ", gaps.Seeds)} (each seed also draws its own random encoder)."));
+        text.AppendLine();
+        text.AppendLine("| size | parameters | budget | steps | training time | masked-token accuracy | unigram | ratio | mean gap, all train | mean gap, 256 train | tasks ≥ 10 pts (256) |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        for (int i = 0; i < cells.Count; i++)
+        {
+            var cell = cells[i];
+            var head = F($"| {cell.Size.Name} | ");
+            if (results[i] is not { } r)
+            {
+                text.AppendLine(head + F($"| {cell.BudgetMinutes} min | {cell.Steps:N0} | not run | | | | | | |"));
+                continue;
+            }
+            var e = r.Pretraining.Evaluation;
+            text.AppendLine(head + F($"{ScalingResult.Millions(r.Parameters)} | {cell.BudgetMinutes} min | {cell.Steps:N0} | {r.Pretraining.TrainSeconds / 60:0} min | {100 * e.MaskedAccuracy:0.0} % | {100 * e.UnigramAccuracy:0.0} % | {e.MaskedAccuracy / e.UnigramAccuracy:0.00}× | {MeanGap(r, null)} | {MeanGap(r, 256)} | {StrongTasks(r, 256)} |"));
+        }
+        text.AppendLine();
+        foreach (var limit in gaps.TrainLimits) AppendGapTable(text, cells, results, limit);
+        AppendGoals(text, cells, results);
+        return text.ToString();
+    }
+
+    static string MeanGap(ScalingResult r, int? limit)
+    {
+        var cells = r.Gaps.Where(g => g.TrainLimit == limit).ToList();
+        return cells.Count == 0 ? "-" : Compare.Signed(cells.Average(g => g.Gap));
+    }
+
+    static int StrongTasks(ScalingResult r, int? limit) => r.Gaps.Count(g => g.TrainLimit == limit && g.Gap >= GapGoal);
+
+    static void AppendGapTable(StringBuilder text, IReadOnlyList<ScalingCell> cells, IReadOnlyList<ScalingResult?> results, int? limit)
+    {
+        var done = cells.Select((c, i) => (Cell: c, Result: results[i])).Where(x => x.Result is { Gaps.Count: > 0 }).ToList();
+        if (done.Count == 0) return;
+        text.AppendLine($"## Base − random per task, {GapSettings.LimitText(limit)} train examples (points)");
+        text.AppendLine();
+        text.AppendLine("| task | " + string.Join(" | ", done.Select(d => d.Cell.Name)) + " |");
+        text.AppendLine("|---|" + string.Concat(done.Select(_ => "---|")));
+        foreach (var task in done.SelectMany(d => d.Result!.Gaps).Select(g => g.Task).Distinct())
+            text.AppendLine($"| {task} | " + string.Join(" | ", done.Select(d =>
+                d.Result!.Gaps.FirstOrDefault(g => g.Task == task && g.TrainLimit == limit) is { } g
+                    ? FormattableString.Invariant($"{Compare.Signed(g.Gap)} ± {g.GapSd:0.0}") + (g.Discriminates ? "" : " ✗")
+                    : "-")) + " |");
+        text.AppendLine();
+        text.AppendLine($"✗: under {GapSummary.DiscriminatingGap:0} pts, the bar below which `workbench tasks` marks a task and the default probe leaves it out.");
+        text.AppendLine();
+    }
+
+    static void AppendGoals(StringBuilder text, IReadOnlyList<ScalingCell> cells, IReadOnlyList<ScalingResult?> results)
+    {
+        text.AppendLine("## Goals");
+        text.AppendLine();
+        var done = cells.Select((c, i) => (Cell: c, Result: results[i])).Where(x => x.Result is not null).ToList();
+        var ratio = done.Where(d => d.Result!.Pretraining.Evaluation.MaskedAccuracy >= RatioGoal * d.Result.Pretraining.Evaluation.UnigramAccuracy).Select(d => d.Cell.Name).ToList();
+        var gap = done.Where(d => new int?[] { null, 256 }.Any(l => StrongTasks(d.Result!, l) >= GapGoalTasks)).Select(d => d.Cell.Name).ToList();
+        text.AppendLine($"- Masked-token accuracy ≥ {RatioGoal:0}× the unigram baseline: " + (ratio.Count > 0 ? $"met by {string.Join(", ", ratio)}." : "met by no finished cell."));
+        text.AppendLine($"- Base − random ≥ {GapGoal:0} pts on at least {GapGoalTasks} tasks (in either probe setting): " + (gap.Count > 0 ? $"met by {string.Join(", ", gap)}." : "met by no finished cell."));
+        var pending = cells.Select((c, i) => (Cell: c, Result: results[i])).Where(x => x.Result is null).ToList();
+        if (pending.Count > 0)
+            text.AppendLine(FormattableString.Invariant($"- Not run yet: {string.Join(", ", pending.Select(p => p.Cell.Name))} ({pending.Sum(p => p.Cell.BudgetMinutes) / 60.0:0.#} h of 2-core CPU in all; `workbench scaling` resumes where it stopped)."));
+        text.AppendLine();
+    }
+}
