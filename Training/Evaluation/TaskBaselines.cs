@@ -18,9 +18,7 @@ public static class TaskBaselines
     public static Result Compute(TaskData data)
     {
         var spec = data.Spec;
-        if (spec.IsRegression) throw new ArgumentException($"{spec.Name}: baselines are defined for classification tasks");
-        var majority = data.Train.GroupBy(e => e.Label).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
-        var majorityScores = Evaluate(data, _ => majority);
+        var majorityScores = Majority(data);
 
         var lengthModel = Fit(data, HashedFeatures.Length, 1e-6);
         var lengthScores = Evaluate(data, e => lengthModel.Predict(HashedFeatures.Length(e)));
@@ -29,6 +27,14 @@ public static class TaskBaselines
         var best = candidates.MaxBy(c => Score(spec, data.Dev, e => c.Model.Predict(HashedFeatures.BagOfWords(e))));
         var bowScores = Evaluate(data, e => best.Model.Predict(HashedFeatures.BagOfWords(e)));
         return new Result(spec, majorityScores, lengthScores, bowScores, best.L2);
+    }
+
+    /// <summary>Always predicting train's most frequent label: the score a classifier that learned nothing gets.</summary>
+    public static Scores Majority(TaskData data)
+    {
+        if (data.Spec.IsRegression) throw new ArgumentException($"{data.Spec.Name}: baselines are defined for classification tasks");
+        var majority = data.Train.GroupBy(e => e.Label).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
+        return Evaluate(data, _ => majority);
     }
 
     static LogisticRegression Fit(TaskData data, Func<Example, (int[], float[])> features, double l2) =>

@@ -158,10 +158,6 @@ public static class TasksCommand
         : string.Join(" ", data.Spec.Labels.Select((label, i) =>
             FormattableString.Invariant($"{label} {100.0 * data.Train.Count(e => e.Label == i) / data.Train.Count:F0}%")));
 
-    static string Majority(TaskData data)
-    {
-        if (data.Spec.IsRegression) return "-";
-        var majority = data.Train.GroupBy(e => e.Label).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
-        return data.Spec.Score(Enumerable.Repeat(majority, data.Dev.Count).ToArray(), data.Dev).Primary.ToString("F3", CultureInfo.InvariantCulture);
-    }
+    static string Majority(TaskData data) =>
+        data.Spec.IsRegression ? "-" : TaskBaselines.Majority(data).Dev.ToString("F3", CultureInfo.InvariantCulture);
 }

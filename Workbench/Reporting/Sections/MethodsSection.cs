@@ -1,3 +1,6 @@
+using Probing.Training.Data;
+using Probing.Training.Evaluation;
+using Probing.Training.Infrastructure;
 using Probing.Workbench.Commands;
 
 namespace Probing.Workbench.Reporting.Sections;
@@ -22,6 +25,7 @@ public sealed class MethodsSection : IReportSection
                 .ToDictionary(g => g.Key, g => g.GroupBy(r => r.Seed).ToDictionary(s => s.Key, s => s.First()));
             report.Heading($"Fine-tuning on {task.Key}: {metric} and wall time per method");
             report.Table(Table(task.Key, metric, byMethod));
+            WarnAtMajority(report, task.Key, byMethod);
             report.Figure(Charts.Scatter($"{task.Key}: dev {metric} against wall time (one dot per seed)", "wall time per run (s)", $"dev {metric} (%)",
                 [.. byMethod.Select(m => (m.Key, (IReadOnlyList<(double, double)>)[.. m.Value.Values.Select(r => (r.WallSeconds, 100 * r.BestDev))]))]),
                 $"methods-{task.Key}", $"Dev {metric} of every fine-tuning run against its wall time; crosshairs: mean with 95 % CI.");
@@ -50,6 +54,24 @@ public sealed class MethodsSection : IReportSection
         }
         return new ReportTable($"methods-{task}", $"Dev {metric} (points) over seeds on {task}; wall time per run; difference to `standard` with its 95 % CI and p-value.",
             ["method", "seeds", "mean ± sd", "median", "max", "95 % CI", "wall s", "vs standard"], rows);
+    }
+
+    /// <summary>
+    /// Runs that score no better than always predicting train's majority label learned nothing (a
+    /// diverged or stuck run); comparisons with them say nothing about their method. The baseline comes
+    /// from the task data where the task can be loaded (embedded tasks, or GLUE with GLUE_DIR).
+    /// </summary>
+    static void WarnAtMajority(Report report, string task, Dictionary<string, Dictionary<int, FineTuneMetrics>> byMethod)
+    {
+        double majority;
+        try { majority = TaskBaselines.Majority(TaskCatalog.Load(task, Environment.GetEnvironmentVariable("GLUE_DIR"))).Dev; }
+        catch (Exception e) when (e is InputError or ArgumentException) { return; }
+        foreach (var (method, runs) in byMethod)
+        {
+            var stuck = runs.Values.Count(r => r.BestDev <= majority + 1e-9);
+            if (stuck > 0)
+                report.Warn(FormattableString.Invariant($"{method} on {task}: {stuck} of {runs.Count} runs scored at or below the majority-class baseline ({100 * majority:0.0}): they learned nothing, so their comparisons say nothing about the method (try a gentler setting for it)."));
+        }
     }
 
     static void AddClaims(Report report, string task, Dictionary<string, Dictionary<int, FineTuneMetrics>> byMethod)
