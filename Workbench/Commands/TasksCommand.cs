@@ -72,7 +72,7 @@ public static class TasksCommand
     {
         var table = new Table().AddColumns("task", "kind", "stands in for", "train", "dev", "test", "labels (train share)", "primary metric", "majority (dev)");
         foreach (var task in EmbeddedSuite.Tasks)
-            AddRow(table, EmbeddedSuite.Load(task), Kind(task.Spec), task.StandsInFor ?? "");
+            AddRow(table, EmbeddedSuite.Load(task), Kind(task), task.StandsInFor ?? "");
         if (glueDir != null)
             foreach (var format in GlueTasks.All)
             {
@@ -84,8 +84,9 @@ public static class TasksCommand
         if (glueDir == null) AnsiConsole.MarkupLine("[grey]GLUE tasks (cola, sst2, mrpc, stsb, qqp, mnli, mnli-mm, qnli, rte, wnli) are listed with --data-dir.[/]");
     }
 
-    static string Kind(TaskSpec spec) =>
-        !spec.Name.EndsWith("-proxy", StringComparison.Ordinal) ? "real" : spec.IsPair ? "pair proxy" : "proxy";
+    static string Kind(EmbeddedTask task) =>
+        task.Builder is RelabelledTaskBuilder ? "relabelled" :
+        !task.Spec.Name.EndsWith("-proxy", StringComparison.Ordinal) ? "real" : task.Spec.IsPair ? "pair proxy" : "proxy";
 
     static void AddRow(Table table, TaskData data, string kind, string standsInFor)
     {
