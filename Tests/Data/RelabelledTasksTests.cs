@@ -40,7 +40,7 @@ public class RelabelledTasksTests
     }
 
     [TestCase("sotu-era"), TestCase("brown-category"), TestCase("wordnet-field")]
-    public void EveryLabelHasAtLeastTwentyDevAndTestExamples(string name)
+    public void EveryLabelHasTwentyDevAndTenTestExamples(string name)
     {
         var data = TaskCatalog.Load(name);
         for (var label = 0; label < data.Spec.Labels.Count; label++)
