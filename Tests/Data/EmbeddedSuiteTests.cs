@@ -21,6 +21,10 @@ public class EmbeddedSuiteTests
         new object[] { "qqp-proxy", 6000, 1000, 1000, new[] { "different", "same" } },
         new object[] { "rte-proxy", 6000, 1000, 1000, new[] { "not_next", "next" } },
         new object[] { "cola-proxy", 6000, 1000, 1000, new[] { "unacceptable", "acceptable" } },
+        new object[] { "sotu-era", 5999, 1000, 999, new[] { "1829-1889", "1890-1924", "1925-1974", "1975-2021" } },
+        new object[] { "brown-category", 5914, 994, 985, new[] { "news", "editorial", "reviews", "religion", "hobbies", "lore",
+            "belles_lettres", "government", "learned", "fiction", "mystery", "science_fiction", "adventure", "romance" } },
+        new object[] { "wordnet-field", 3523, 562, 586, new[] { "person", "artifact", "act", "animal", "plant", "communication", "state", "attribute" } },
     ];
 
     [TestCaseSource(nameof(Documented))]
@@ -73,7 +77,7 @@ public class EmbeddedSuiteTests
     {
         var corpus = new HashSet<string>(new[] { "sotu", "brown", "wordnet" }
             .SelectMany(part => TextFiles.ReadLines(ProjectPaths.Data("corpus", $"pretrain_{part}.txt.gz"))).Select(TextKey.Normalize));
-        foreach (var name in new[] { "qnli-proxy", "qqp-proxy", "rte-proxy", "brown-genre", "sotu-party" })
+        foreach (var name in new[] { "qnli-proxy", "qqp-proxy", "rte-proxy", "brown-genre", "sotu-party", "sotu-era", "brown-category", "wordnet-field" })
         {
             var data = TaskCatalog.Load(name);
             var texts = data.Dev.Concat(data.Test!).SelectMany(e => name == "qnli-proxy" ? [e.Text2!] : e.Text2 == null ? [e.Text1] : new[] { e.Text1, e.Text2 });
@@ -106,7 +110,8 @@ public class EmbeddedSuiteTests
             EmbeddedSuite.Build(EmbeddedSuite.DefaultSourcesDir, first);
             EmbeddedSuite.Build(EmbeddedSuite.DefaultSourcesDir, second);
             var files = Directory.GetFiles(first, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(first, f)).Order().ToList();
-            Assert.That(files, Has.Count.GreaterThanOrEqualTo(27));
+            Assert.That(files, Has.Count.GreaterThanOrEqualTo(3 * EmbeddedSuite.Tasks.Count));
+            Assert.That(files, Does.Contain(Path.Combine("wordnet-field", "test.tsv.gz")), "relabelled tasks are rebuilt too");
             foreach (var file in files)
             {
                 Assert.That(File.ReadAllBytes(Path.Combine(second, file)), Is.EqualTo(File.ReadAllBytes(Path.Combine(first, file))), file);

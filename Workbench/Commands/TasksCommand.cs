@@ -119,7 +119,7 @@ public static class TasksCommand
         foreach (var task in EmbeddedSuite.Tasks)
         {
             var cells = limits.Select(l => gaps.FirstOrDefault(s => s.Task == task.Spec.Name && s.TrainLimit == l) is { } s ? ProbeGapMeasurement.Cell(s) : "-");
-            AddRow(table, EmbeddedSuite.Load(task), Kind(task.Spec), task.StandsInFor ?? "", cells);
+            AddRow(table, EmbeddedSuite.Load(task), Kind(task), task.StandsInFor ?? "", cells);
         }
         if (glueDir != null)
             foreach (var format in GlueTasks.All)
@@ -135,8 +135,9 @@ public static class TasksCommand
         if (glueDir == null) AnsiConsole.MarkupLine("[grey]GLUE tasks (cola, sst2, mrpc, stsb, qqp, mnli, mnli-mm, qnli, rte, wnli) are listed with --data-dir.[/]");
     }
 
-    static string Kind(TaskSpec spec) =>
-        !spec.Name.EndsWith("-proxy", StringComparison.Ordinal) ? "real" : spec.IsPair ? "pair proxy" : "proxy";
+    static string Kind(EmbeddedTask task) =>
+        task.Builder is RelabelledTaskBuilder ? "relabelled" :
+        !task.Spec.Name.EndsWith("-proxy", StringComparison.Ordinal) ? "real" : task.Spec.IsPair ? "pair proxy" : "proxy";
 
     static IReadOnlyList<GapSummary> ShippedBaseGaps()
     {

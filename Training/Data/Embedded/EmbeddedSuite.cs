@@ -31,6 +31,12 @@ public static class EmbeddedSuite
             "RTE", "sotu_sentences.tsv.gz", new NextSentenceProxyBuilder()),
         new(Spec("cola-proxy", false, ColaProxyBuilder.Labels, "PROXY: a Brown sentence as written or with words swapped, shuffled, moved or dropped", MetricKind.Matthews, MetricKind.Accuracy),
             "CoLA", "brown_genre.tsv.gz", new ColaProxyBuilder()),
+        new(Spec("sotu-era", false, RelabelledTasks.SotuEras, "sotu-party's sentences: era of the speech's year"),
+            null, "sotu-party texts, sotu_sentences.tsv.gz", RelabelledTasks.SotuEraTask),
+        new(Spec("brown-category", false, RelabelledTasks.BrownCategories, "brown-genre's sentences: Brown category of the document (humor dropped)"),
+            null, "brown-genre texts, brown_genre.tsv.gz", RelabelledTasks.BrownCategory),
+        new(Spec("wordnet-field", false, RelabelledTasks.WordNetFields, "qnli-proxy's WordNet definitions: lexicographer file of the synset (8 most frequent)"),
+            null, "qnli-proxy texts, wordnet/data.*.gz", RelabelledTasks.WordNetFieldTask),
     ];
 
     public static string DefaultTasksDir => ProjectPaths.Data("tasks");
@@ -45,10 +51,13 @@ public static class EmbeddedSuite
     /// Every text of every embedded task's dev and test split (and the extra held-out texts),
     /// as <see cref="TextKey.Normalize"/> keys: pretraining drops corpus lines whose key is in this set.
     /// </summary>
-    public static IReadOnlySet<string> HeldOutTexts(string? tasksDir = null)
+    public static IReadOnlySet<string> HeldOutTexts(string? tasksDir = null) => HeldOutTexts(Tasks, tasksDir);
+
+    /// <summary>The held-out keys of the given tasks only.</summary>
+    public static IReadOnlySet<string> HeldOutTexts(IEnumerable<EmbeddedTask> tasks, string? tasksDir = null)
     {
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var task in Tasks)
+        foreach (var task in tasks)
         {
             var dir = Path.Combine(tasksDir ?? DefaultTasksDir, task.Spec.Name);
             var data = TaskFiles.Read(dir, task.Spec);

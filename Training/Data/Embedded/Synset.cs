@@ -4,12 +4,25 @@ namespace Probing.Training.Data.Embedded;
 
 /// <summary>
 /// One WordNet 3.0 synset from a <c>data.*</c> file (wndb(5WN) format): its words, its hypernym
-/// and hyponym links, its first definition and its example sentences. The gloss is split at ';'
-/// the way the pretraining corpus splits it, so each definition and example is one corpus line.
+/// and hyponym links, its first definition, its example sentences and its lexicographer file
+/// (<c>noun.animal</c>, <c>verb.motion</c>, …). The gloss is split at ';' the way the pretraining
+/// corpus splits it, so each definition and example is one corpus line.
 /// </summary>
 public sealed record Synset(string Key, IReadOnlyList<string> Words, IReadOnlyList<string> Hypernyms,
-    IReadOnlyList<string> Hyponyms, string Definition, IReadOnlyList<string> Examples)
+    IReadOnlyList<string> Hyponyms, string Definition, IReadOnlyList<string> Examples, string LexFile)
 {
+    /// <summary>The lexicographer files by number (lexnames(5WN)): a synset's <c>lex_filenum</c> indexes this list.</summary>
+    public static readonly string[] LexFileNames =
+    [
+        "adj.all", "adj.pert", "adv.all", "noun.Tops", "noun.act", "noun.animal", "noun.artifact", "noun.attribute",
+        "noun.body", "noun.cognition", "noun.communication", "noun.event", "noun.feeling", "noun.food", "noun.group",
+        "noun.location", "noun.motive", "noun.object", "noun.person", "noun.phenomenon", "noun.plant", "noun.possession",
+        "noun.process", "noun.quantity", "noun.relation", "noun.shape", "noun.state", "noun.substance", "noun.time",
+        "verb.body", "verb.change", "verb.cognition", "verb.communication", "verb.competition", "verb.consumption",
+        "verb.contact", "verb.creation", "verb.emotion", "verb.motion", "verb.perception", "verb.possession",
+        "verb.social", "verb.stative", "verb.weather", "adj.ppl",
+    ];
+
     public static IEnumerable<Synset> ReadAll(string path)
     {
         var lineNumber = 0;
@@ -30,6 +43,7 @@ public sealed record Synset(string Key, IReadOnlyList<string> Words, IReadOnlyLi
         {
             var pos = PosOf(fields[2]);
             var key = pos + fields[0];
+            var lexFile = LexFileNames[int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture)];
             var wordCount = Convert.ToInt32(fields[3], 16);
             var words = new List<string>();
             for (var i = 0; i < wordCount; i++) words.Add(WordOf(fields[4 + 2 * i]));
@@ -45,7 +59,7 @@ public sealed record Synset(string Key, IReadOnlyList<string> Words, IReadOnlyLi
                 else if (fields[at] is "~" or "~i") hyponyms.Add(target);
             }
             var (definition, examples) = SplitGloss(line[(bar + 3)..]);
-            return new Synset(key, words, hypernyms, hyponyms, definition, examples);
+            return new Synset(key, words, hypernyms, hyponyms, definition, examples, lexFile);
         }
         catch (Exception e) when (e is FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
         {
