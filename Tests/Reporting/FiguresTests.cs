@@ -30,6 +30,28 @@ public class FiguresTests
         Assert.That(table, Does.Contain("standard,4,79.9 ± 0.9"), "mean 79.875, sd 0.854 (points)");
     }
 
+    /// <summary>fine-foods' majority class ("great") is 63.1 % of dev: a run at 0.631 learned nothing.</summary>
+    [Test]
+    public void RunsAtTheMajorityBaselineAreFlagged()
+    {
+        var study = Directory.CreateTempSubdirectory("probing-figures-majority-").FullName;
+        foreach (var (method, seed, dev) in new[] { ("standard", 1, 0.80), ("standard", 2, 0.79), ("freelb", 1, 0.631), ("freelb", 2, 0.75) })
+        {
+            var run = Path.Combine(study, "finetune", $"method-{method}_seed-{seed}");
+            Directory.CreateDirectory(run);
+            File.WriteAllText(Path.Combine(run, "config.json"), "{}\n");
+            File.WriteAllText(Path.Combine(run, "manifest.json"), "{\"command\": \"finetune\"}");
+            File.WriteAllText(Path.Combine(run, "metrics.json"), FormattableString.Invariant(
+                $"{{\"task\": \"fine-foods\", \"method\": \"{method}\", \"seed\": {seed}, \"metric\": \"accuracy\", \"best_dev\": {dev}, \"best_step\": 10, \"best_scores\": {{\"accuracy\": {dev}}}, \"last_scores\": {{\"accuracy\": {dev}}}, \"steps\": 10, \"train_seconds\": 5, \"wall_seconds\": 6}}"));
+            File.WriteAllText(Path.Combine(run, "DONE"), "done\n");
+        }
+        var output = Directory.CreateTempSubdirectory("probing-figures-majority-out-").FullName;
+        FiguresCommand.Build(study, output);
+        var warnings = File.ReadAllLines(Path.Combine(output, Report.ReportFile)).Where(l => l.Contains("majority-class baseline")).ToList();
+        Assert.That(warnings, Has.Count.EqualTo(1));
+        Assert.That(warnings[0], Does.Contain("freelb on fine-foods: 1 of 2 runs").And.Contain("(63.1)"));
+    }
+
     [Test]
     public void FolderWithoutResultsIsAClearError()
     {
