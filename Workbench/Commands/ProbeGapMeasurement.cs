@@ -11,9 +11,13 @@ using Spectre.Console;
 namespace Probing.Workbench.Commands;
 
 /// <summary>How <c>tasks gaps</c> and <c>scaling</c> measure a base against random features.</summary>
-public sealed record GapSettings(IReadOnlyList<string> Tasks, IReadOnlyList<int?> TrainLimits, IReadOnlyList<int> Seeds, int MaxLength = 128)
+public sealed record GapSettings(IReadOnlyList<string> Tasks, IReadOnlyList<int?> TrainLimits, IReadOnlyList<int> Seeds, int MaxLength = 64)
 {
-    /// <summary>Every embedded task, with all train data and with 256 examples (where representation quality shows most), over 3 probe seeds.</summary>
+    /// <summary>
+    /// Every embedded task, with all train data and with 256 examples (where representation quality
+    /// shows most), over 3 probe seeds; inputs cut at 64 tokens like the paper studies' probes, so the
+    /// studies reuse these features from the cache.
+    /// </summary>
     public static GapSettings Default => new([.. EmbeddedSuite.Tasks.Select(t => t.Spec.Name)], [null, 256], [1, 2, 3]);
 
     public static string LimitText(int? limit) => limit?.ToString(CultureInfo.InvariantCulture) ?? "all";
