@@ -31,7 +31,7 @@ public static class ScalingCommand
             AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [.. ScalingGrid.BudgetMinutes],
         };
         var output = new Option<string>("--out") { Description = "Folder of the cells' pretraining runs", DefaultValueFactory = _ => Path.Combine("results", "scaling") };
-        var doc = new Option<string>("--doc") { Description = "The Markdown table to write", DefaultValueFactory = _ => Path.Combine("docs", "base-encoder.md") };
+        var doc = new Option<string>("--doc") { Description = "The Markdown table to write", DefaultValueFactory = _ => Path.Combine(Path.GetDirectoryName(ProjectPaths.DataDir)!, "docs", "base-encoder.md") };
         var reportOnly = new Option<bool>("--report-only") { Description = "Train nothing: rewrite the table from the finished cells" };
         var command = new Command("scaling", "Pretrain each model size × CPU budget, measure masked-LM accuracy and base − random probe gaps, write docs/base-encoder.md (resumable; cheapest cells first)")
         {
@@ -39,20 +39,23 @@ public static class ScalingCommand
         };
         command.SetAction(parse =>
         {
-            var cells = (from budget in parse.GetValue(budgets)!
-                         from size in ProbeOptions.SplitList(parse.GetValue(sizes)!).Select(ScalingGrid.Size)
-                         select new ScalingCell(size, budget)).OrderBy(c => c.BudgetMinutes * c.Size.ReferenceStepSeconds).ToList();
-            if (cells.Any(c => c.BudgetMinutes <= 0)) throw new InputError("--budgets: expected positive minutes");
+            IReadOnlyList<int> budgetList = parse.GetValue(budgets)!;
+            if (budgetList.Any(b => b <= 0)) throw new InputError("--budgets: expected positive minutes");
+            var sizeList = ProbeOptions.SplitList(parse.GetValue(sizes)!).Select(ScalingGrid.Size).ToList();
+            var requested = Cells(sizeList, budgetList);
+            // The table always shows the whole default grid (cells not run say so) plus any extra cell asked for.
+            var table = Cells(ScalingGrid.Sizes.Union(sizeList), ScalingGrid.BudgetMinutes.Union(budgetList));
             CommonOptions.ApplyRuntime(parse);
             var root = parse.GetValue(output)!;
             var gaps = GapSettings.Default;
-            void Report() => AtomicFile.WriteAllText(parse.GetValue(doc)!, BaseEncoderReport.Markdown(cells, [.. cells.Select(c => ScalingResult.TryRead(root, c))], gaps));
+            void Report() => AtomicFile.WriteAllText(parse.GetValue(doc)!, BaseEncoderReport.Markdown(table, [.. table.Select(c => ScalingResult.TryRead(root, c))], gaps));
             if (!parse.GetValue(reportOnly))
-                foreach (var cell in cells)
+                foreach (var cell in requested)
                 {
                     AnsiConsole.MarkupLine($"[bold]{cell.Name}[/]: {cell.Steps:N0} steps");
                     var folder = Path.Combine(root, cell.Name);
-                    if (!RunFolder.IsFinished(folder)) BasePretraining.Run(cell.Config, folder, "scaling");
+                    if (RunFolder.IsFinished(folder)) RunFolder.RequireConfig(folder, cell.Config);
+                    else BasePretraining.Run(cell.Config, folder, "scaling");
                     var model = ModelFolder.Resolve(Path.Combine(folder, PretrainingPipeline.ModelSubfolder));
                     if (ProbeGapFile.TryRead(model.Path, new CheckpointFeatureSource("base", model)) is null)
                         ProbeGapMeasurement.Run(model, gaps, ProbeGapFile.PathIn(model.Path), Path.GetFullPath(FeatureStore.DefaultCacheDirectory));
@@ -64,10 +67,14 @@ public static class ScalingCommand
         });
         return command;
     }
+
+    /// <summary>Every size × budget, cheapest first (so an interrupted sweep has filled the small cells).</summary>
+    static List<ScalingCell> Cells(IEnumerable<ModelSize> sizes, IEnumerable<int> budgets) =>
+        [.. (from budget in budgets from size in sizes select new ScalingCell(size, budget)).OrderBy(c => c.BudgetMinutes * c.Size.ReferenceStepSeconds)];
 }
 
 /// <summary>What a finished cell measured: its pretraining outcome, parameter count and probe gaps.</summary>
-public sealed record ScalingResult(PretrainingOutcome Pretraining, long Parameters, IReadOnlyList<GapSummary> Gaps)
+public sealed record ScalingResult(PretrainingOutcome Pretraining, long Parameters, IReadOnlyList<GapSummary> Gaps, int Threads = 2)
 {
     public static ScalingResult? TryRead(string root, ScalingCell cell)
     {
@@ -76,7 +83,8 @@ public sealed record ScalingResult(PretrainingOutcome Pretraining, long Paramete
         var modelDirectory = Path.Combine(folder, PretrainingPipeline.ModelSubfolder);
         var model = ModelFolder.Resolve(modelDirectory);
         var gaps = ProbeGapFile.TryRead(modelDirectory, new CheckpointFeatureSource("base", model));
-        return new ScalingResult(BasePretraining.ReadFinished(folder), EncoderParameters(model), gaps is null ? [] : GapSummary.Of(gaps));
+        var threads = Json.Read<RunManifest>(Path.Combine(folder, RunFolder.ManifestFile)).Threads;
+        return new ScalingResult(BasePretraining.ReadFinished(folder), EncoderParameters(model), gaps is null ? [] : GapSummary.Of(gaps), threads);
     }
 
     static long EncoderParameters(ModelFolder model)

@@ -25,6 +25,8 @@ public static class BaseEncoderReport
         text.AppendLine("`ScalingGrid`), then scores it on the held-out corpus and probes it frozen: a linear probe on the mean-pooled last layer");
         text.AppendLine(F($"of the base minus the same probe on a randomly initialised encoder of the same shape, on every embedded task, dev score in points, mean ± sd over probe seeds {string.Join(", ", gaps.Seeds)} (each seed also draws its own random encoder)."));
         text.AppendLine();
+        text.AppendLine("Training time is measured on 2 threads unless marked; a cell run on fewer threads does the same steps, only slower.");
+        text.AppendLine();
         text.AppendLine("| size | parameters | budget | steps | training time | masked-token accuracy | unigram | ratio | mean gap, all train | mean gap, 256 train | tasks ≥ 10 pts (256) |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
         for (int i = 0; i < cells.Count; i++)
@@ -37,7 +39,7 @@ public static class BaseEncoderReport
                 continue;
             }
             var e = r.Pretraining.Evaluation;
-            text.AppendLine(head + F($"{ScalingResult.Millions(r.Parameters)} | {cell.BudgetMinutes} min | {cell.Steps:N0} | {r.Pretraining.TrainSeconds / 60:0} min | {100 * e.MaskedAccuracy:0.0} % | {100 * e.UnigramAccuracy:0.0} % | {e.MaskedAccuracy / e.UnigramAccuracy:0.00}× | {MeanGap(r, null)} | {MeanGap(r, 256)} | {StrongTasks(r, 256)} |"));
+            text.AppendLine(head + F($"{ScalingResult.Millions(r.Parameters)} | {cell.BudgetMinutes} min | {cell.Steps:N0} | {r.Pretraining.TrainSeconds / 60:0} min{(r.Threads == 2 ? "" : $" ({r.Threads} thread{(r.Threads == 1 ? "" : "s")})")} | {100 * e.MaskedAccuracy:0.0} % | {100 * e.UnigramAccuracy:0.0} % | {e.MaskedAccuracy / e.UnigramAccuracy:0.00}× | {MeanGap(r, null)} | {MeanGap(r, 256)} | {StrongTasks(r, 256)} |"));
         }
         text.AppendLine();
         foreach (var limit in gaps.TrainLimits) AppendGapTable(text, cells, results, limit);

@@ -22,6 +22,14 @@ public sealed class RunFolder
 
     public static bool IsFinished(string path) => System.IO.File.Exists(System.IO.Path.Combine(path, DoneFile));
 
+    /// <summary>A finished run reused as a result (e.g. a scaling cell) must be of exactly this config.</summary>
+    public static void RequireConfig<TConfig>(string path, TConfig config)
+    {
+        var configPath = System.IO.Path.Combine(path, ConfigFile);
+        if (!System.IO.File.Exists(configPath) || System.IO.File.ReadAllText(configPath) != Json.Serialize(config) + "\n")
+            throw new InputError($"{configPath}: this run was made with another config than the one asked for; move the folder away or choose another --out");
+    }
+
     /// <summary>Creates the folder, or reopens an unfinished run of the same config to resume it.</summary>
     public static RunFolder Start<TConfig>(string path, TConfig config)
     {
