@@ -40,24 +40,26 @@ public sealed class SoftmaxRegression
         using var target = columns == 1 ? oneHot[.., 1..].contiguous() : oneHot.alias();
         var l2 = 1.0 / (c * n);
         // The objective runs hundreds of times with heavy managed allocation. Scalars made implicitly per
-        // call (alpha: l2, div_(n), clamp_min(0)) were intermittently freed while native code still read them
-        // ("Expected false to be true" in c10::Scalar::toDouble), so they are made once and held here.
+        // call (alpha: l2, div_(n), clamp_min(0), and the alpha = 1 that add_ of a tensor passes) were
+        // intermittently finalized while native code still read them ("Expected false to be true" in
+        // c10::Scalar::toDouble), so every Scalar is made once and held here, and every add_ names its alpha.
         using var l2Scalar = l2.ToScalar();
         using var countScalar = ((double)n).ToScalar();
         using var zero = 0.0.ToScalar();
+        using var one = 1.0.ToScalar();
 
         double Objective(double[] parameters, double[] gradient)
         {
             using var scope = NewDisposeScope();
             var w = tensor(parameters.AsSpan(0, d * columns).ToArray(), [d, columns]);
             var b = tensor(parameters.AsSpan(d * columns).ToArray(), [columns]);
-            var logits = x.matmul(w).add_(b);
+            var logits = x.matmul(w).add_(b, one);
             Tensor loss, residual;
             if (columns == 1)
             {
                 // Binary: loss = softplus(z) − y·z with softplus(z) = max(z, 0) + log1p(exp(−|z|)); d/dz = sigmoid(z) − y.
-                var softplus = logits.clamp_min(zero).add_(logits.abs().neg_().exp_().log1p_());
-                loss = softplus.sub_(logits * target).mean();
+                var softplus = logits.clamp_min(zero).add_(logits.abs().neg_().exp_().log1p_(), one);
+                loss = softplus.sub_(logits.mul(target)).mean();
                 residual = logits.sigmoid().sub_(target).div_(countScalar);
             }
             else
@@ -84,7 +86,8 @@ public sealed class SoftmaxRegression
     public int[] Predict(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var logits = x.matmul(tensor(Weights, [Features, Columns])).add_(tensor(Bias, [Columns]));
+        using var one = 1.0.ToScalar();
+        var logits = x.matmul(tensor(Weights, [Features, Columns])).add_(tensor(Bias, [Columns]), one);
         var predicted = Columns == 1 ? logits.squeeze(1).gt(0).to(ScalarType.Int64) : logits.argmax(1);
         return [.. predicted.data<long>().ToArray().Select(v => (int)v)];
     }
