@@ -33,9 +33,10 @@ public static class ScalingCommand
         var output = new Option<string>("--out") { Description = "Folder of the cells' pretraining runs", DefaultValueFactory = _ => Path.Combine("results", "scaling") };
         var doc = new Option<string>("--doc") { Description = "The Markdown table to write", DefaultValueFactory = _ => Path.Combine(Path.GetDirectoryName(ProjectPaths.DataDir)!, "docs", "base-encoder.md") };
         var reportOnly = new Option<bool>("--report-only") { Description = "Train nothing: rewrite the table from the finished cells" };
+        var skipGaps = new Option<bool>("--skip-gaps") { Description = "Pretrain only; measure the probe gaps in a later run (they cost about as much CPU as a 15-minute cell)" };
         var command = new Command("scaling", "Pretrain each model size × CPU budget, measure masked-LM accuracy and base − random probe gaps, write docs/base-encoder.md (resumable; cheapest cells first)")
         {
-            sizes, budgets, output, doc, reportOnly,
+            sizes, budgets, output, doc, reportOnly, skipGaps,
         };
         command.SetAction(parse =>
         {
@@ -57,7 +58,7 @@ public static class ScalingCommand
                     if (RunFolder.IsFinished(folder)) RunFolder.RequireConfig(folder, cell.Config);
                     else BasePretraining.Run(cell.Config, folder, "scaling");
                     var model = ModelFolder.Resolve(Path.Combine(folder, PretrainingPipeline.ModelSubfolder));
-                    if (ProbeGapFile.TryRead(model.Path, new CheckpointFeatureSource("base", model)) is null)
+                    if (!parse.GetValue(skipGaps) && ProbeGapFile.TryRead(model.Path, new CheckpointFeatureSource("base", model)) is null)
                         ProbeGapMeasurement.Run(model, gaps, ProbeGapFile.PathIn(model.Path), Path.GetFullPath(FeatureStore.DefaultCacheDirectory));
                     Report();
                 }
