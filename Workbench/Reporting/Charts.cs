@@ -42,6 +42,7 @@ public static class Charts
         plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, categories.Count).Select(i => (double)i)], [.. categories]);
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
         plot.Axes.Margins(bottom: 0);
+        if (yLabel.Contains("(%)", StringComparison.Ordinal)) KeepWithinPercent(plot, series, fromZero: true);
         FinishLegend(plot);
         return plot;
     }
@@ -80,14 +81,15 @@ public static class Charts
     /// Scores in % cannot leave [0, 100], but a t-interval over two seeds can: the axis stays inside the
     /// possible range (an error bar may then run off the edge, which says "very uncertain" just as well).
     /// </summary>
-    static void KeepWithinPercent(Plot plot, IReadOnlyList<Series> series)
+    /// <param name="fromZero">Bars start at 0, so their axis does too.</param>
+    static void KeepWithinPercent(Plot plot, IReadOnlyList<Series> series, bool fromZero = false)
     {
         var points = series.SelectMany(s => s.Points).OfType<Estimate>().ToList();
         if (points.Count == 0) return;
-        var low = Math.Max(0, points.Min(p => p.Mean - p.HalfWidth));
+        var low = fromZero ? 0 : Math.Max(0, points.Min(p => p.Mean - p.HalfWidth));
         var high = Math.Min(100, points.Max(p => p.Mean + p.HalfWidth));
         var pad = Math.Max(1, (high - low) * 0.05);
-        plot.Axes.SetLimitsY(Math.Max(0, low - pad), Math.Min(100, high + pad));
+        plot.Axes.SetLimitsY(fromZero ? 0 : Math.Max(0, low - pad), Math.Min(100, high + pad));
     }
 
     /// <summary>One dot per run (x, y) coloured by series, plus each series' mean with 95 % CI crosshairs.</summary>
