@@ -37,21 +37,21 @@ public sealed record GapSummary(string Task, int? TrainLimit, double Base, doubl
 /// </summary>
 public sealed class BaseRandomGap(FeatureStore store, ProbeRegistry registry, Action<string>? log = null)
 {
-    public IReadOnlyList<GapRow> Measure(IFeatureSource baseModel, IReadOnlyList<string> tasks, IReadOnlyList<int?> trainLimits,
-        IReadOnlyList<int> seeds, ProbeSettings template)
+    /// <summary>Every task and seed of <paramref name="settings"/>, at each train limit (null = the whole split), on the last layer.</summary>
+    public IReadOnlyList<GapRow> Measure(IFeatureSource baseModel, IReadOnlyList<int?> trainLimits, ProbeSettings settings)
     {
         var rows = new List<GapRow>();
         var probe = new GeneralizationProbe(store, registry, log);
         var reference = ProbedModel.Reference(ProbedModel.BaseRole, baseModel);
-        foreach (var task in tasks)
+        foreach (var task in settings.Tasks)
         {
-            var data = TaskCatalog.Load(task, template.GlueDir);
+            var data = TaskCatalog.Load(task, settings.GlueDir);
             foreach (var limit in trainLimits)
-                foreach (var seed in seeds)
+                foreach (var seed in settings.Seeds)
                 {
                     var random = ProbedModel.Reference(ProbedModel.RandomRole, new RandomEncoderSource(baseModel, seed));
-                    var settings = template with { Tasks = [task], Seeds = [seed], TrainLimit = limit, Layers = LayerSelection.Parse("last"), Controls = false };
-                    var (scores, _) = probe.ProbeTask(data, [reference, random], settings, null, ProbeStage.Generalization);
+                    var cell = settings with { Tasks = [task], Seeds = [seed], TrainLimit = limit, Layers = LayerSelection.Parse("last"), Controls = false };
+                    var (scores, _) = probe.ProbeTask(data, [reference, random], cell, null, ProbeStage.Generalization);
                     var baseScore = 100 * scores.Single(r => r.Role == ProbedModel.BaseRole).Dev;
                     var randomScore = 100 * scores.Single(r => r.Role == ProbedModel.RandomRole).Dev;
                     rows.Add(new GapRow(task, limit, seed, scores[0].Metric, baseScore, randomScore, baseScore - randomScore, baseModel.ContentHash[..12]));

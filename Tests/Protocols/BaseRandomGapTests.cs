@@ -50,9 +50,9 @@ public class BaseRandomGapTests
             EncoderCheckpoint.Save(directory, config, random);
         var baseModel = new CheckpointFeatureSource("base", ModelFolder.Resolve(directory));
 
-        var template = new ProbeSettings(["spam-subjects"], LayerSelection.Parse("last"), Pooling.Mean, "linear", [1], MaxLength: 32);
+        var settings = new ProbeSettings(["spam-subjects"], LayerSelection.Parse("last"), Pooling.Mean, "linear", [1], MaxLength: 32);
         using var store = new FeatureStore(null);
-        var rows = new BaseRandomGap(store, ProbeRegistry.Default).Measure(baseModel, ["spam-subjects"], [16], [1], template);
+        var rows = new BaseRandomGap(store, ProbeRegistry.Default).Measure(baseModel, [16], settings);
 
         Assert.That(rows, Has.Count.EqualTo(1));
         Assert.That(rows[0].Gap, Is.EqualTo(0.0), "identical features give identical probes");

@@ -29,9 +29,9 @@ public static class ProbeGapMeasurement
     public static IReadOnlyList<GapRow> Run(ModelFolder model, GapSettings gaps, string output, string? cacheDirectory, int batchSize = 64)
     {
         var source = new CheckpointFeatureSource("base", model);
-        var template = new ProbeSettings(gaps.Tasks, LayerSelection.Parse("last"), Pooling.Mean, "linear", gaps.Seeds, MaxLength: gaps.MaxLength);
+        var settings = new ProbeSettings(gaps.Tasks, LayerSelection.Parse("last"), Pooling.Mean, "linear", gaps.Seeds, MaxLength: gaps.MaxLength);
         using var store = new FeatureStore(cacheDirectory, batchSize, message => AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(message)}[/]"));
-        var rows = new BaseRandomGap(store, ProbeRegistry.Default, Console.WriteLine).Measure(source, gaps.Tasks, gaps.TrainLimits, gaps.Seeds, template);
+        var rows = new BaseRandomGap(store, ProbeRegistry.Default, Console.WriteLine).Measure(source, gaps.TrainLimits, settings);
         CsvTable.Write(output, rows);
         return rows;
     }
