@@ -1,4 +1,5 @@
 using Probing.Probing.Features;
+using Probing.Training.Checkpoints;
 using Probing.Training.Infrastructure;
 
 namespace Probing.Probing.Protocols;
@@ -14,13 +15,13 @@ public static class ProbeGapFile
 
     public static string PathIn(string modelDirectory) => Path.Combine(modelDirectory, FileName);
 
-    /// <summary>The saved gaps of <paramref name="model"/>, or null when none were measured on exactly these weights.</summary>
-    public static IReadOnlyList<GapRow>? TryRead(string modelDirectory, IFeatureSource model)
+    /// <summary>The gaps saved beside <paramref name="model"/>, or null when none were measured on exactly these weights.</summary>
+    public static IReadOnlyList<GapRow>? TryRead(ModelFolder model)
     {
-        var path = PathIn(modelDirectory);
+        var path = PathIn(model.Path);
         if (!File.Exists(path)) return null;
         var rows = CsvTable.Read<GapRow>(path);
-        var hash = model.ContentHash[..12];
+        var hash = CheckpointHash.Of(model)[..12];
         return rows.Count > 0 && rows.All(r => r.BaseHash == hash) ? rows : null;
     }
 

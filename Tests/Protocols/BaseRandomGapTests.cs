@@ -57,9 +57,10 @@ public class BaseRandomGapTests
         Assert.That(rows, Has.Count.EqualTo(1));
         Assert.That(rows[0].Gap, Is.EqualTo(0.0), "identical features give identical probes");
         CsvTable.Write(ProbeGapFile.PathIn(directory), rows);
-        Assert.That(ProbeGapFile.NonDiscriminating(ProbeGapFile.TryRead(directory, baseModel)), Is.EquivalentTo(new[] { "spam-subjects" }));
+        Assert.That(ProbeGapFile.NonDiscriminating(ProbeGapFile.TryRead(ModelFolder.Resolve(directory))), Is.EquivalentTo(new[] { "spam-subjects" }));
         var defaults = ProbeCommand.DefaultTasksFor("fine-foods", directory);
         Assert.That(defaults, Does.Not.Contain("spam-subjects").And.Contain("brown-genre").And.Not.Contain("fine-foods"));
-        Assert.That(ProbeGapFile.TryRead(directory, other), Is.Null, "gaps of other weights are not this base's");
+        File.Copy(ProbeGapFile.PathIn(directory), ProbeGapFile.PathIn(otherDirectory));
+        Assert.That(ProbeGapFile.TryRead(ModelFolder.Resolve(otherDirectory)), Is.Null, "gaps of other weights are not this base's");
     }
 }

@@ -28,7 +28,7 @@ public static class ProbeCommand
     public static IReadOnlyList<string> DefaultTasksFor(string task, string? baseDirectory)
     {
         var folder = ModelFolder.Resolve(baseDirectory);
-        var weak = ProbeGapFile.NonDiscriminating(ProbeGapFile.TryRead(folder.Path, new CheckpointFeatureSource("base", folder)));
+        var weak = ProbeGapFile.NonDiscriminating(ProbeGapFile.TryRead(folder));
         return [.. EmbeddedSuite.Tasks.Select(t => t.Spec.Name).Where(name => !TaskCatalog.SameName(name, task) && !weak.Contains(name))];
     }
 

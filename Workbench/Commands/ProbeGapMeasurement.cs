@@ -26,11 +26,12 @@ public sealed record GapSettings(IReadOnlyList<string> Tasks, IReadOnlyList<int?
 /// <summary>Measures, saves (<see cref="ProbeGapFile"/>) and prints the base − random gaps of a model folder.</summary>
 public static class ProbeGapMeasurement
 {
-    public static IReadOnlyList<GapRow> Run(ModelFolder model, GapSettings gaps, string output, string? cacheDirectory, int batchSize = 64)
+    /// <summary>Features come from (and go to) the default feature cache, which the studies share.</summary>
+    public static IReadOnlyList<GapRow> Run(ModelFolder model, GapSettings gaps, string output, int batchSize = 64)
     {
         var source = new CheckpointFeatureSource("base", model);
         var settings = new ProbeSettings(gaps.Tasks, LayerSelection.Parse("last"), Pooling.Mean, "linear", gaps.Seeds, MaxLength: gaps.MaxLength);
-        using var store = new FeatureStore(cacheDirectory, batchSize, message => AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(message)}[/]"));
+        using var store = new FeatureStore(Path.GetFullPath(FeatureStore.DefaultCacheDirectory), batchSize, message => AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(message)}[/]"));
         var rows = new BaseRandomGap(store, ProbeRegistry.Default, Console.WriteLine).Measure(source, gaps.TrainLimits, settings);
         CsvTable.Write(output, rows);
         return rows;

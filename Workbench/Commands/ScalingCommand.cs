@@ -58,8 +58,8 @@ public static class ScalingCommand
                     if (RunFolder.IsFinished(folder)) RunFolder.RequireConfig(folder, cell.Config);
                     else BasePretraining.Run(cell.Config, folder, "scaling");
                     var model = ModelFolder.Resolve(Path.Combine(folder, PretrainingPipeline.ModelSubfolder));
-                    if (!parse.GetValue(skipGaps) && ProbeGapFile.TryRead(model.Path, new CheckpointFeatureSource("base", model)) is null)
-                        ProbeGapMeasurement.Run(model, gaps, ProbeGapFile.PathIn(model.Path), Path.GetFullPath(FeatureStore.DefaultCacheDirectory));
+                    if (!parse.GetValue(skipGaps) && ProbeGapFile.TryRead(model) is null)
+                        ProbeGapMeasurement.Run(model, gaps, ProbeGapFile.PathIn(model.Path));
                     Report();
                 }
             Report();
@@ -83,7 +83,7 @@ public sealed record ScalingResult(PretrainingOutcome Pretraining, long Paramete
         if (!RunFolder.IsFinished(folder)) return null;
         var modelDirectory = Path.Combine(folder, PretrainingPipeline.ModelSubfolder);
         var model = ModelFolder.Resolve(modelDirectory);
-        var gaps = ProbeGapFile.TryRead(modelDirectory, new CheckpointFeatureSource("base", model));
+        var gaps = ProbeGapFile.TryRead(model);
         var threads = Json.Read<RunManifest>(Path.Combine(folder, RunFolder.ManifestFile)).Threads;
         return new ScalingResult(BasePretraining.ReadFinished(folder), EncoderParameters(model), gaps is null ? [] : GapSummary.Of(gaps), threads);
     }

@@ -98,7 +98,7 @@ public static class TasksCommand
             CommonOptions.ApplyRuntime(parse);
             var folder = ModelFolder.Resolve(parse.GetValue(model));
             var path = parse.GetValue(output) ?? ProbeGapFile.PathIn(folder.Path);
-            var rows = ProbeGapMeasurement.Run(folder, settings, path, Path.GetFullPath(FeatureStore.DefaultCacheDirectory));
+            var rows = ProbeGapMeasurement.Run(folder, settings, path);
             ProbeGapMeasurement.Print(rows);
             AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(path)}[/]");
             return 0;
@@ -142,7 +142,7 @@ public static class TasksCommand
     static IReadOnlyList<GapSummary> ShippedBaseGaps()
     {
         var folder = ModelFolder.Resolve(null);
-        var rows = ProbeGapFile.TryRead(folder.Path, new CheckpointFeatureSource("base", folder));
+        var rows = ProbeGapFile.TryRead(folder);
         return rows is null ? [] : GapSummary.Of(rows);
     }
 
