@@ -43,7 +43,7 @@ public static class BaseEncoderReport
         }
         text.AppendLine();
         foreach (var limit in gaps.TrainLimits) AppendGapTable(text, cells, results, limit);
-        AppendGoals(text, cells, results);
+        AppendGoals(text, cells, results, gaps.TrainLimits);
         return text.ToString();
     }
 
@@ -73,13 +73,13 @@ public static class BaseEncoderReport
         text.AppendLine();
     }
 
-    static void AppendGoals(StringBuilder text, IReadOnlyList<ScalingCell> cells, IReadOnlyList<ScalingResult?> results)
+    static void AppendGoals(StringBuilder text, IReadOnlyList<ScalingCell> cells, IReadOnlyList<ScalingResult?> results, IReadOnlyList<int?> trainLimits)
     {
         text.AppendLine("## Goals");
         text.AppendLine();
         var done = cells.Select((c, i) => (Cell: c, Result: results[i])).Where(x => x.Result is not null).ToList();
         var ratio = done.Where(d => d.Result!.Pretraining.Evaluation.MaskedAccuracy >= RatioGoal * d.Result.Pretraining.Evaluation.UnigramAccuracy).Select(d => d.Cell.Name).ToList();
-        var gap = done.Where(d => new int?[] { null, 256 }.Any(l => StrongTasks(d.Result!, l) >= GapGoalTasks)).Select(d => d.Cell.Name).ToList();
+        var gap = done.Where(d => trainLimits.Any(l => StrongTasks(d.Result!, l) >= GapGoalTasks)).Select(d => d.Cell.Name).ToList();
         text.AppendLine($"- Masked-token accuracy ≥ {RatioGoal:0}× the unigram baseline: " + (ratio.Count > 0 ? $"met by {string.Join(", ", ratio)}." : "met by no finished cell."));
         text.AppendLine($"- Base − random ≥ {GapGoal:0} pts on at least {GapGoalTasks} tasks (in either probe setting): " + (gap.Count > 0 ? $"met by {string.Join(", ", gap)}." : "met by no finished cell."));
         var pending = cells.Select((c, i) => (Cell: c, Result: results[i])).Where(x => x.Result is null).ToList();
