@@ -68,6 +68,33 @@ public class StudyTests
     }
 
     [Test]
+    public void SeveralSpecsAreAllCheckedBeforeAnyRuns()
+    {
+        var directory = TempDirectory();
+        var name = "first-" + Guid.NewGuid().ToString("N");
+        var good = Path.Combine(directory, "good.json");
+        File.WriteAllText(good, $$"""{ "name": "{{name}}", "runs": [ { "command": "finetune", "options": { "task": "fine-foods" }, "set": { "max_steps": 1 } } ] }""");
+        var bad = Path.Combine(directory, "bad.json");
+        File.WriteAllText(bad, """{ "name": "second", "runs": [ { "command": "finetune", "seeds": [1] } ] }""");
+
+        var (exitCode, error) = global::Probing.Tests.Workbench.CliRunner.Run("run", good, bad);
+
+        Assert.That(exitCode, Is.Not.Zero);
+        Assert.That(error, Does.Contain(bad).And.Contain("seeds"));
+        Assert.That(Directory.Exists(Path.Combine("results", name)), Is.False, "the good spec must not have started");
+    }
+
+    [Test]
+    public void TwoSpecsWritingOneStudyFolderAreRefused()
+    {
+        var path = Path.Combine(TempDirectory(), "spec.json");
+        File.WriteAllText(path, """{ "name": "same", "runs": [ { "command": "finetune", "options": { "task": "fine-foods" } } ] }""");
+        var (exitCode, error) = global::Probing.Tests.Workbench.CliRunner.Run("run", path, path, "--dry-run");
+        Assert.That(exitCode, Is.Not.Zero);
+        Assert.That(error, Does.Contain("same study folder"));
+    }
+
+    [Test]
     public void SecondRunnerOnTheSameStudyIsRefused()
     {
         var directory = TempDirectory();

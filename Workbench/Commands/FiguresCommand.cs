@@ -22,13 +22,18 @@ public static class FiguresCommand
 
     public static Command Create()
     {
-        var study = new Argument<string>("study") { Description = "A study folder, e.g. results/quickstart" };
-        var output = new Option<string?>("--out") { Description = "Where the report goes (default <study>/report)" };
-        var command = new Command("figures", "Redraw a study's figures, tables and report.md from its saved results (no model code runs)") { study, output };
+        var studies = new Argument<string[]>("studies") { Description = "Study folders, e.g. results/quickstart or results/paper-*", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string?>("--out") { Description = "Where the report goes (default <study>/report; only with one study)" };
+        var command = new Command("figures", "Redraw studies' figures, tables and report.md from their saved results (no model code runs)") { studies, output };
         command.SetAction(parse =>
         {
-            var report = Build(parse.GetValue(study)!, parse.GetValue(output));
-            AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(Path.Combine(report.Directory, Report.ReportFile))}[/] with {report.Figures.Count} figures");
+            var folders = parse.GetValue(studies)!;
+            if (folders.Length > 1 && parse.GetValue(output) is not null) throw new InputError($"--out names one report folder, but {folders.Length} studies were given");
+            foreach (var folder in folders)
+            {
+                var report = Build(folder, parse.GetValue(output));
+                AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(Path.Combine(report.Directory, Report.ReportFile))}[/] with {report.Figures.Count} figures");
+            }
             return 0;
         });
         return command;

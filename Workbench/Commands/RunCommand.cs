@@ -10,8 +10,12 @@ public static class RunCommand
 {
     public static Command Create()
     {
-        var spec = new Argument<string>("spec") { Description = "Experiment spec (JSON), e.g. experiments/quickstart.json" };
-        var output = CommonOptions.Output("the study (default results/<spec name>)");
+        var specs = new Argument<string[]>("specs")
+        {
+            Description = "Experiment specs (JSON), e.g. experiments/quickstart.json or experiments/paper/*.json (run one after another)",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var output = CommonOptions.Output("the study (default results/<spec name>; only with one spec)");
         var jobs = new Option<int>("--jobs") { Description = "Runs at a time, each a worker process with its share of the cores", DefaultValueFactory = _ => 1 };
         var overrides = CommonOptions.Overrides();
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the grid's command lines and stop" };
@@ -21,32 +25,46 @@ public static class RunCommand
         var time = new Option<string?>("--time") { Description = "Slurm time limit per run, e.g. 04:00:00 (slurm backend)" };
         var cpus = new Option<int>("--cpus-per-task") { Description = "Cores per Slurm array task; its torch threads (slurm backend)", DefaultValueFactory = _ => 1 };
         var wait = new Option<bool>("--wait") { Description = "Slurm backend: wait until the job array has ended and report like a local run" };
-        var command = new Command("run", "Run an experiment spec as a grid of runs; finished runs (DONE) are skipped, interrupted ones resumed")
+        var command = new Command("run", "Run experiment specs as grids of runs; finished runs (DONE) are skipped, interrupted ones resumed")
         {
-            spec, output, jobs, overrides, dryRun, backend, partition, time, cpus, wait,
+            specs, output, jobs, overrides, dryRun, backend, partition, time, cpus, wait,
         };
         command.SetAction(parse =>
         {
-            var studySpec = StudySpec.Read(parse.GetValue(spec)!);
-            var directory = parse.GetValue(output) ?? Path.Combine("results", studySpec.Name);
-            var cells = StudyGrid.Expand(studySpec, directory, parse.GetValue(overrides)!);
-            if (parse.GetValue(dryRun))
-            {
-                foreach (var cell in cells) Console.WriteLine("workbench " + string.Join(' ', cell.Arguments));
-                return 0;
-            }
-            if (parse.GetValue(backend) == "slurm")
-            {
-                if (parse.GetValue(cpus) < 1) throw new InputError($"--cpus-per-task {parse.GetValue(cpus)}: expected a positive number");
-                var options = new SlurmOptions(parse.GetValue(partition), parse.GetValue(time), parse.GetValue(cpus));
-                return SubmitToSlurm(studySpec, cells, directory, options, parse.GetValue(CommonOptions.Device)!, parse.GetValue(wait));
-            }
+            var paths = parse.GetValue(specs)!;
+            if (paths.Length > 1 && parse.GetValue(output) is not null) throw new InputError($"--out names one study folder, but {paths.Length} specs were given");
             if (parse.GetValue(jobs) < 1) throw new InputError($"--jobs {parse.GetValue(jobs)}: expected a positive number");
-            var outcomes = Execute(studySpec, cells, directory, parse.GetValue(jobs), parse.GetValue(CommonOptions.Threads), parse.GetValue(CommonOptions.Device)!);
-            var failed = outcomes.Where(o => o.Status.StartsWith("failed", StringComparison.Ordinal)).ToList();
-            foreach (var failure in failed) Console.Error.WriteLine($"{failure.Id}: {failure.Status}");
-            Console.WriteLine($"study {studySpec.Name}: {outcomes.Count - failed.Count} of {outcomes.Count} runs finished in {directory}");
-            return failed.Count == 0 ? 0 : 1;
+            if (parse.GetValue(cpus) < 1) throw new InputError($"--cpus-per-task {parse.GetValue(cpus)}: expected a positive number");
+            // Every spec is read and expanded before anything runs, so a typo in the last one costs no hours.
+            var studies = paths.Select(path =>
+            {
+                var spec = StudySpec.Read(path);
+                var directory = parse.GetValue(output) ?? Path.Combine("results", spec.Name);
+                return (Spec: spec, Directory: directory, Cells: StudyGrid.Expand(spec, directory, parse.GetValue(overrides)!));
+            }).ToList();
+            var duplicate = studies.GroupBy(s => Path.GetFullPath(s.Directory)).FirstOrDefault(g => g.Count() > 1);
+            if (duplicate is not null) throw new InputError($"two specs write the same study folder {duplicate.First().Directory}");
+            var exitCode = 0;
+            foreach (var (studySpec, directory, cells) in studies)
+            {
+                if (parse.GetValue(dryRun))
+                {
+                    foreach (var cell in cells) Console.WriteLine("workbench " + string.Join(' ', cell.Arguments));
+                    continue;
+                }
+                if (parse.GetValue(backend) == "slurm")
+                {
+                    var options = new SlurmOptions(parse.GetValue(partition), parse.GetValue(time), parse.GetValue(cpus));
+                    exitCode |= SubmitToSlurm(studySpec, cells, directory, options, parse.GetValue(CommonOptions.Device)!, parse.GetValue(wait));
+                    continue;
+                }
+                var outcomes = Execute(studySpec, cells, directory, parse.GetValue(jobs), parse.GetValue(CommonOptions.Threads), parse.GetValue(CommonOptions.Device)!);
+                var failed = outcomes.Where(o => o.Status.StartsWith("failed", StringComparison.Ordinal)).ToList();
+                foreach (var failure in failed) Console.Error.WriteLine($"{failure.Id}: {failure.Status}");
+                Console.WriteLine($"study {studySpec.Name}: {outcomes.Count - failed.Count} of {outcomes.Count} runs finished in {directory}");
+                if (failed.Count > 0) exitCode = 1;
+            }
+            return exitCode;
         });
         return command;
     }
