@@ -31,4 +31,17 @@ public class ChartStyleTests
         var first = ChartStyle.ColourOf("my-new-method");
         Assert.That(ChartStyle.ColourOf("my-new-method"), Is.EqualTo(first));
     }
+
+    [Test]
+    public void CrowdedStageLabelsAreSlantedAndFewOnesAreNot()
+    {
+        static Series Line(int count) => new("standard", [.. Enumerable.Range(0, count).Select(i => (Estimate?)new Estimate(60 + i, 1))]);
+        var stages = Enumerable.Range(0, 13).Select(i => $"{i}:qnli-proxy").ToList();
+        var crowded = Charts.Lines("retention", "stage", "accuracy (%)", stages, [Line(stages.Count)]);
+        var few = Charts.Lines("chain", "stage", "accuracy (%)", ["base", "fine-foods", "qnli-proxy"], [Line(3)]);
+
+        Assert.That(crowded.Axes.Bottom.TickLabelStyle.Rotation, Is.Not.Zero);
+        Assert.That(crowded.Axes.Bottom.MinimumSize, Is.GreaterThan(40), "room below the axis for the slanted labels");
+        Assert.That(few.Axes.Bottom.TickLabelStyle.Rotation, Is.Zero);
+    }
 }
