@@ -29,11 +29,10 @@ public static class QuickstartCommand
             var spec = StudySpec.Read(SpecPath);
             var cells = StudyGrid.Expand(spec, directory, [], extra);
             var outcomes = RunCommand.Execute(spec, cells, directory, parse.GetValue(jobs), parse.GetValue(CommonOptions.Threads), parse.GetValue(CommonOptions.Device)!);
-            var failed = outcomes.Where(o => o.Status.StartsWith("failed", StringComparison.Ordinal)).ToList();
-            foreach (var failure in failed) Console.Error.WriteLine($"{failure.Id}: {failure.Status}");
+            var failed = RunCommand.PrintFailures(outcomes);
             var report = FiguresCommand.Build(directory);
             AnsiConsole.MarkupLine($"report: [bold]{Markup.Escape(Path.Combine(report.Directory, Reporting.Report.ReportFile))}[/] ({report.Figures.Count} figures)");
-            return failed.Count == 0 ? 0 : 1;
+            return failed == 0 ? 0 : 1;
         });
         return command;
     }

@@ -59,14 +59,21 @@ public static class RunCommand
                     continue;
                 }
                 var outcomes = Execute(studySpec, cells, directory, parse.GetValue(jobs), parse.GetValue(CommonOptions.Threads), parse.GetValue(CommonOptions.Device)!);
-                var failed = outcomes.Where(o => o.Status.StartsWith("failed", StringComparison.Ordinal)).ToList();
-                foreach (var failure in failed) Console.Error.WriteLine($"{failure.Id}: {failure.Status}");
-                Console.WriteLine($"study {studySpec.Name}: {outcomes.Count - failed.Count} of {outcomes.Count} runs finished in {directory}");
-                if (failed.Count > 0) exitCode = 1;
+                var failed = PrintFailures(outcomes);
+                Console.WriteLine($"study {studySpec.Name}: {outcomes.Count - failed} of {outcomes.Count} runs finished in {directory}");
+                if (failed > 0) exitCode = 1;
             }
             return exitCode;
         });
         return command;
+    }
+
+    /// <summary>Writes each failed run to stderr; returns how many failed.</summary>
+    public static int PrintFailures(IReadOnlyList<CellOutcome> outcomes)
+    {
+        var failed = outcomes.Where(o => o.Status.StartsWith("failed", StringComparison.Ordinal)).ToList();
+        foreach (var failure in failed) Console.Error.WriteLine($"{failure.Id}: {failure.Status}");
+        return failed.Count;
     }
 
     static int SubmitToSlurm(StudySpec spec, IReadOnlyList<GridCell> cells, string directory, SlurmOptions options, string device, bool wait)

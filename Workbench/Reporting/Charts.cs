@@ -84,9 +84,10 @@ public static class Charts
     static void SetCategoryTicks(Plot plot, IReadOnlyList<string> labels)
     {
         plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, labels.Count).Select(i => (double)i)], [.. labels]);
+        if (labels.Count == 0) return;
         const double pixelsPerCharacter = 6.5, dataAreaPixels = 700, gapPixels = 6;
-        var longest = labels.Count == 0 ? 0 : labels.Max(l => l.Length) * pixelsPerCharacter;
-        if (labels.Count == 0 || longest + gapPixels <= dataAreaPixels / labels.Count) return;
+        var longest = labels.Max(l => l.Length) * pixelsPerCharacter;
+        if (longest + gapPixels <= dataAreaPixels / labels.Count) return;
         plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
         plot.Axes.Bottom.MinimumSize = (float)(longest * Math.Sqrt(0.5) + 40);
