@@ -27,4 +27,22 @@ public class BaseEncoderReportTests
         Assert.That(markdown, Does.Contain("unigram baseline: met by 4x256-60min."));
         Assert.That(markdown, Does.Contain("Not run yet: 4x512-15min"));
     }
+
+    [Test]
+    public void CurvesHaveOneLinePerSizeOverAscendingBudgetsWithGapsWhereACellDidNotRun()
+    {
+        ScalingCell[] cells = [new(ScalingGrid.Size("2x128"), 60), new(ScalingGrid.Size("4x256"), 15), new(ScalingGrid.Size("2x128"), 15)];
+        ScalingResult Result(double masked) =>
+            new(new PretrainingOutcome(new MaskedLmEvaluation(masked, 0.05, 4.0, 9000, "the"), 1000, 10, 9086, 300_000, 3000, 14_000, 900), 1_600_000, []);
+
+        var series = BaseEncoderReport.CurveSeries(cells, [Result(0.15), null, Result(0.10)],
+            r => r.Pretraining.Evaluation.MaskedAccuracy / r.Pretraining.Evaluation.UnigramAccuracy);
+
+        Assert.That(series.Select(s => s.Name), Is.EqualTo(new[] { "2x128", "4x256" }));
+        // Budgets ascend (15, then 60): 0.10 / 0.05 = 2, then 0.15 / 0.05 = 3; 4x256 was not run at 15 and has no 60-min cell.
+        Assert.That(series[0].Points.Select(p => p?.Mean), Is.EqualTo(new double?[] { 2.0, 3.0 }).Within(1e-12));
+        Assert.That(series[1].Points, Is.EqualTo(new Estimate?[] { null, null }));
+        var markdown = BaseEncoderReport.Markdown(cells, [Result(0.15), null, Result(0.10)], GapSettings.Default with { TrainLimits = [null, 256] });
+        Assert.That(markdown, Does.Contain("![base-encoder-mlm](base-encoder-mlm.png)").And.Contain("(base-encoder-gap-256.png)").And.Contain("(base-encoder-gap-all.png)"));
+    }
 }

@@ -49,7 +49,14 @@ public static class ScalingCommand
             CommonOptions.ApplyRuntime(parse);
             var root = parse.GetValue(output)!;
             var gaps = GapSettings.Default;
-            void Report() => AtomicFile.WriteAllText(parse.GetValue(doc)!, BaseEncoderReport.Markdown(table, [.. table.Select(c => ScalingResult.TryRead(root, c))], gaps));
+            void Report()
+            {
+                var path = parse.GetValue(doc)!;
+                var results = table.Select(c => ScalingResult.TryRead(root, c)).ToList();
+                foreach (var (name, plot) in BaseEncoderReport.Curves(table, results, gaps))
+                    ChartStyle.Save(plot, Path.GetDirectoryName(Path.GetFullPath(path))!, name);
+                AtomicFile.WriteAllText(path, BaseEncoderReport.Markdown(table, results, gaps));
+            }
             if (!parse.GetValue(reportOnly))
                 foreach (var cell in requested)
                 {

@@ -3,6 +3,7 @@ using System.Text;
 using Probing.Probing.Protocols;
 using Probing.Training.Pretraining;
 using Probing.Workbench.Commands;
+using ScottPlot;
 
 namespace Probing.Workbench.Reporting;
 
@@ -42,16 +43,56 @@ public static class BaseEncoderReport
             text.AppendLine(head + F($"{ScalingResult.Millions(r.Parameters)} | {cell.BudgetMinutes} min | {cell.Steps:N0} | {r.Pretraining.TrainSeconds / 60:0} min{(r.Threads == 2 ? "" : $" ({r.Threads} thread{(r.Threads == 1 ? "" : "s")})")} | {100 * e.MaskedAccuracy:0.0} % | {100 * e.UnigramAccuracy:0.0} % | {e.MaskedAccuracy / e.UnigramAccuracy:0.00}× | {MeanGap(r, null)} | {MeanGap(r, 256)} | {StrongTasks(r, 256)} |"));
         }
         text.AppendLine();
+        text.AppendLine("Where more CPU stops paying, one line per size (budgets are roughly log-spaced; the gap is the mean over tasks and probe seeds):");
+        text.AppendLine();
+        foreach (var name in CurveNames(gaps)) text.AppendLine($"![{name}]({name}.png)");
+        text.AppendLine();
         foreach (var limit in gaps.TrainLimits) AppendGapTable(text, cells, results, limit);
         AppendGoals(text, cells, results, gaps.TrainLimits);
         return text.ToString();
     }
 
-    static string MeanGap(ScalingResult r, int? limit)
+    /// <summary>The table's columns as curves over the budget: masked-token accuracy ÷ unigram, and the mean gap per probe setting.</summary>
+    public static IReadOnlyList<(string Name, Plot Plot)> Curves(IReadOnlyList<ScalingCell> cells, IReadOnlyList<ScalingResult?> results, GapSettings gaps)
+    {
+        const string budget = "pretraining budget (2-core CPU)";
+        var ratio = Charts.Lines("Masked-token accuracy over the unigram baseline", budget, "ratio to unigram (×)",
+            BudgetLabels(cells), CurveSeries(cells, results, r => r.Pretraining.Evaluation.MaskedAccuracy / r.Pretraining.Evaluation.UnigramAccuracy));
+        Charts.ReferenceLine(ratio, RatioGoal, $"goal {RatioGoal:0}×");
+        List<(string, Plot)> curves = [(RatioCurve, ratio)];
+        foreach (var limit in gaps.TrainLimits)
+        {
+            var gap = Charts.Lines($"Base − random probe gap, {GapSettings.LimitText(limit)} train examples", budget, "mean gap (points)",
+                BudgetLabels(cells), CurveSeries(cells, results, r => MeanGapValue(r, limit)));
+            curves.Add((GapCurve(limit), gap));
+        }
+        return curves;
+    }
+
+    const string RatioCurve = "base-encoder-mlm";
+    static string GapCurve(int? limit) => $"base-encoder-gap-{GapSettings.LimitText(limit)}";
+    static IEnumerable<string> CurveNames(GapSettings gaps) => [RatioCurve, .. gaps.TrainLimits.Select(GapCurve)];
+
+    static List<string> BudgetLabels(IReadOnlyList<ScalingCell> cells) => [.. cells.Select(c => c.BudgetMinutes).Distinct().Order().Select(m => $"{m} min")];
+
+    /// <summary>One series per size over the budgets in ascending order; a cell not run (or without that value) is a gap in its line.</summary>
+    public static IReadOnlyList<Series> CurveSeries(IReadOnlyList<ScalingCell> cells, IReadOnlyList<ScalingResult?> results, Func<ScalingResult, double?> value)
+    {
+        var budgets = cells.Select(c => c.BudgetMinutes).Distinct().Order().ToList();
+        return [.. cells.Select(c => c.Size.Name).Distinct().Select(size => new Series(size, [.. budgets.Select(minutes =>
+        {
+            var index = cells.ToList().FindIndex(c => c.Size.Name == size && c.BudgetMinutes == minutes);
+            return index >= 0 && results[index] is { } r && value(r) is { } v ? new Estimate(v, 0) : (Estimate?)null;
+        })]))];
+    }
+
+    static double? MeanGapValue(ScalingResult r, int? limit)
     {
         var cells = r.Gaps.Where(g => g.TrainLimit == limit).ToList();
-        return cells.Count == 0 ? "-" : Compare.Signed(cells.Average(g => g.Gap));
+        return cells.Count == 0 ? null : cells.Average(g => g.Gap);
     }
+
+    static string MeanGap(ScalingResult r, int? limit) => MeanGapValue(r, limit) is { } gap ? Compare.Signed(gap) : "-";
 
     static int StrongTasks(ScalingResult r, int? limit) => r.Gaps.Count(g => g.TrainLimit == limit && g.Gap >= GapGoal);
 

@@ -72,6 +72,7 @@ public static class Charts
             bars.Color = colour;
         }
         SetCategoryTicks(plot, positions);
+        plot.Axes.SetLimitsX(-0.3, positions.Count - 0.7);   // every position, even one no series reached
         if (yLabel.Contains("(%)", StringComparison.Ordinal)) KeepWithinPercent(plot, series);
         FinishLegend(plot);
         return plot;
@@ -130,11 +131,11 @@ public static class Charts
         return plot;
     }
 
-    /// <summary>A dashed horizontal reference line (e.g. the majority-class baseline) with its label in the legend.</summary>
-    public static void ReferenceLine(Plot plot, double y, string label, string colourOf)
+    /// <summary>A black dashed horizontal reference line (a goal, a baseline) with its label in the legend.</summary>
+    public static void ReferenceLine(Plot plot, double y, string label)
     {
         var line = plot.Add.HorizontalLine(y);
-        line.Color = ChartStyle.ColourOf(colourOf);
+        line.Color = Colors.Black;
         line.LinePattern = LinePattern.Dashed;
         line.LegendText = label;
     }
