@@ -72,7 +72,10 @@ public sealed class SoftmaxRegression
             var gradB = residual.sum([0]);
             gradW.contiguous().data<double>().CopyTo(gradient, 0);
             gradB.contiguous().data<double>().CopyTo(gradient, d * columns);
-            return loss.item<double>() + 0.5 * l2 * w.square().sum().item<double>();
+            // The penalty in managed code: w.square() is pow with an implicit Scalar 2, the same race (it crashed a probe fit).
+            var squaredNorm = 0.0;
+            for (var i = 0; i < d * columns; i++) squaredNorm += parameters[i] * parameters[i];
+            return loss.item<double>() + 0.5 * l2 * squaredNorm;
         }
 
         var start = warmStart is { } previous && previous.Features == d && previous.Classes == classes
@@ -87,8 +90,9 @@ public sealed class SoftmaxRegression
     {
         using var scope = NewDisposeScope();
         using var one = 1.0.ToScalar();
+        using var zero = 0.0.ToScalar();
         var logits = x.matmul(tensor(Weights, [Features, Columns])).add_(tensor(Bias, [Columns]), one);
-        var predicted = Columns == 1 ? logits.squeeze(1).gt(0).to(ScalarType.Int64) : logits.argmax(1);
+        var predicted = Columns == 1 ? logits.squeeze(1).gt(zero).to(ScalarType.Int64) : logits.argmax(1);
         return [.. predicted.data<long>().ToArray().Select(v => (int)v)];
     }
 }
