@@ -75,7 +75,7 @@ public class PretrainerTests
         Assert.That(evaluation.MaskedAccuracy, Is.GreaterThan(evaluation.UnigramAccuracy));
     }
 
-    /// <summary>The shipped base's preset (4 × 256), on the toy corpus: same seed and threads → the same first losses, also after a resume.</summary>
+    /// <summary>The shipped base's preset (2 × 128), on the toy corpus: same seed and threads → the same first losses, also after a resume.</summary>
     [Test]
     public void BasePresetIsDeterministicOverItsFirstStepsAndResumes()
     {

@@ -19,7 +19,7 @@ public class ScalingGridTests
     {
         var preset = PretrainConfig.Preset("base");
         Assert.That(preset, Is.EqualTo(ScalingGrid.ShippedBase.Config));
-        Assert.That((preset.Model.NumHiddenLayers, preset.Model.HiddenSize, preset.Model.IntermediateSize), Is.EqualTo((4, 256, 1024)));
-        Assert.That(preset.Steps, Is.EqualTo(5600));
+        Assert.That((preset.Model.NumHiddenLayers, preset.Model.HiddenSize, preset.Model.IntermediateSize), Is.EqualTo((2, 128, 512)));
+        Assert.That(preset.Steps, Is.EqualTo(18900), "60 min at 0.19 s a step = 18,947 steps → 18,900");
     }
 }

@@ -16,7 +16,7 @@ public class ProtocolCommandTests
         var configs = ProtocolOptions.Configure(["standard", "r3f"], ProtocolOptions.Defaults("aggressive", 64), ["method.eps=0.001", "max_steps=20"]);
         Assert.That(configs.Select(c => MethodRegistry.KindOf(c.Method)), Is.EqualTo(new[] { "standard", "r3f" }));
         Assert.That(((R3fOptions)configs[1].Method).Eps, Is.EqualTo(1e-3));
-        Assert.That(configs.Select(c => (c.MaxSteps, c.LearningRate, c.MaxLength)), Is.All.EqualTo((20, 1e-3, 64)));
+        Assert.That(configs.Select(c => (c.MaxSteps, c.LearningRate, c.MaxLength)), Is.All.EqualTo((20, 3e-3, 64)));
         Assert.Throws<InputError>(() => ProtocolOptions.Configure(["standard"], ProtocolOptions.Defaults("gentle", 64), ["method.eps=0.001"]));
         Assert.Throws<InputError>(() => ProtocolOptions.Configure(["standard", "r3f"], ProtocolOptions.Defaults("gentle", 64), ["learning_rat=1"]));
         Assert.That(ProtocolOptions.Defaults("gentle", 128).LearningRate, Is.EqualTo(2e-4));

@@ -26,6 +26,7 @@ public class BaseEncoderReportTests
         Assert.That(markdown, Does.Contain("| d | +1.0 ± 1.0 ✗ |"));
         Assert.That(markdown, Does.Contain("unigram baseline: met by 4x256-60min."));
         Assert.That(markdown, Does.Contain("Not run yet: 4x512-15min"));
+        Assert.That(markdown, Does.Contain($"`workbench pretrain --preset base`): {ScalingGrid.ShippedBase.Name}."));
     }
 
     [Test]

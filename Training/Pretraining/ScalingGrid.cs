@@ -46,8 +46,8 @@ public static class ScalingGrid
 
     public static readonly IReadOnlyList<int> BudgetMinutes = [15, 60, 180];
 
-    /// <summary>The shipped base: mini (4 × 256) for one hour.</summary>
-    public static ScalingCell ShippedBase => new(Size("4x256"), 60);
+    /// <summary>The shipped base: tiny (2 × 128) for one hour, the cell with the largest probe gaps (docs/base-encoder.md).</summary>
+    public static ScalingCell ShippedBase => new(Size("2x128"), 60);
 
     public static ModelSize Size(string name) => Sizes.FirstOrDefault(s => s.Name == name)
         ?? throw new Infrastructure.InputError($"unknown model size '{name}'; valid sizes: {string.Join(", ", Sizes.Select(s => s.Name))}");

@@ -13,8 +13,8 @@ namespace Probing.Workbench.Commands;
 /// </summary>
 public sealed class ProtocolOptions
 {
-    /// <summary>Learning rates of the two named settings (docs/probing.md; the pilot in shared notes saw collapse only at the aggressive one).</summary>
-    public static readonly IReadOnlyDictionary<string, double> Settings = new Dictionary<string, double> { ["gentle"] = 2e-4, ["aggressive"] = 1e-3 };
+    /// <summary>Learning rates of the two named settings: aggressive is where standard fine-tuning visibly collapses the shipped base (docs/collapse.md).</summary>
+    public static readonly IReadOnlyDictionary<string, double> Settings = new Dictionary<string, double> { ["gentle"] = 2e-4, ["aggressive"] = 3e-3 };
 
     /// <summary>
     /// The protocols' fine-tuning defaults: short runs (150 steps, dev every 50) so the quickstart scale
@@ -34,7 +34,7 @@ public sealed class ProtocolOptions
     };
     public Option<string> Setting { get; } = new("--setting")
     {
-        Description = "Named fine-tuning setting: gentle (learning_rate 2e-4) or aggressive (1e-3); --set overrides it",
+        Description = "Named fine-tuning setting: gentle (learning_rate 2e-4) or aggressive (3e-3); --set overrides it",
         DefaultValueFactory = _ => "gentle",
     };
     public Option<string[]> Set { get; } = new("--set")

@@ -123,6 +123,7 @@ public static class BaseEncoderReport
         var gap = done.Where(d => trainLimits.Any(l => StrongTasks(d.Result!, l) >= GapGoalTasks)).Select(d => d.Cell.Name).ToList();
         text.AppendLine($"- Masked-token accuracy ≥ {RatioGoal:0}× the unigram baseline: " + (ratio.Count > 0 ? $"met by {string.Join(", ", ratio)}." : "met by no finished cell."));
         text.AppendLine($"- Base − random ≥ {GapGoal:0} pts on at least {GapGoalTasks} tasks (in either probe setting): " + (gap.Count > 0 ? $"met by {string.Join(", ", gap)}." : "met by no finished cell."));
+        text.AppendLine($"- Shipped base ([data/base](../data/base/README.md), `workbench pretrain --preset base`): {ScalingGrid.ShippedBase.Name}.");
         var pending = cells.Select((c, i) => (Cell: c, Result: results[i])).Where(x => x.Result is null).ToList();
         if (pending.Count > 0)
             text.AppendLine(FormattableString.Invariant($"- Not run yet: {string.Join(", ", pending.Select(p => p.Cell.Name))} ({pending.Sum(p => p.Cell.BudgetMinutes) / 60.0:0.#} h of 2-core CPU in all; `workbench scaling` resumes where it stopped)."));
