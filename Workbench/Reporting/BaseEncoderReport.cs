@@ -73,17 +73,16 @@ public static class BaseEncoderReport
     static string GapCurve(int? limit) => $"base-encoder-gap-{GapSettings.LimitText(limit)}";
     static IEnumerable<string> CurveNames(GapSettings gaps) => [RatioCurve, .. gaps.TrainLimits.Select(GapCurve)];
 
-    static List<string> BudgetLabels(IReadOnlyList<ScalingCell> cells) => [.. cells.Select(c => c.BudgetMinutes).Distinct().Order().Select(m => $"{m} min")];
+    static List<int> Budgets(IReadOnlyList<ScalingCell> cells) => [.. cells.Select(c => c.BudgetMinutes).Distinct().Order()];
+
+    static List<string> BudgetLabels(IReadOnlyList<ScalingCell> cells) => [.. Budgets(cells).Select(m => $"{m} min")];
 
     /// <summary>One series per size over the budgets in ascending order; a cell not run (or without that value) is a gap in its line.</summary>
     public static IReadOnlyList<Series> CurveSeries(IReadOnlyList<ScalingCell> cells, IReadOnlyList<ScalingResult?> results, Func<ScalingResult, double?> value)
     {
-        var budgets = cells.Select(c => c.BudgetMinutes).Distinct().Order().ToList();
-        return [.. cells.Select(c => c.Size.Name).Distinct().Select(size => new Series(size, [.. budgets.Select(minutes =>
-        {
-            var index = cells.ToList().FindIndex(c => c.Size.Name == size && c.BudgetMinutes == minutes);
-            return index >= 0 && results[index] is { } r && value(r) is { } v ? new Estimate(v, 0) : (Estimate?)null;
-        })]))];
+        var finished = cells.Zip(results).Where(x => x.Second is not null).ToDictionary(x => (x.First.Size.Name, x.First.BudgetMinutes), x => x.Second!);
+        return [.. cells.Select(c => c.Size.Name).Distinct().Select(size => new Series(size, [.. Budgets(cells).Select(minutes =>
+            finished.TryGetValue((size, minutes), out var r) && value(r) is { } v ? new Estimate(v, 0) : (Estimate?)null)]))];
     }
 
     static double? MeanGapValue(ScalingResult r, int? limit)
