@@ -58,9 +58,12 @@ public class PretrainerTests
 
         var directory = TempDirectory();
         Assert.Throws<Interrupted>(() => Train(directory, Tiny, new InterruptAt(step: 27)));
-        var resumed = Train(directory, Tiny).Select(r => r.Loss).ToList();
+        var pretrainer = new Pretrainer(Tiny, Tokenizer, Corpus(), directory, SilentProgress.Instance);
+        pretrainer.Train().Dispose();
+        var log = CsvTable.Read<PretrainLogRow>(Path.Combine(directory, Pretrainer.LogFile));
 
-        Assert.That(resumed, Is.EqualTo(uninterrupted));
+        Assert.That(log.Select(r => r.Loss), Is.EqualTo(uninterrupted));
+        Assert.That(pretrainer.TrainSeconds, Is.GreaterThanOrEqualTo(log[^1].ElapsedSeconds), "the training time includes the piece before the interruption");
     }
 
     [Test]

@@ -26,6 +26,9 @@ public sealed class Pretrainer(PretrainConfig config, ITextTokenizer tokenizer, 
     public const string LogFile = "train_log.csv";
     const long EvaluationSeed = 20_201;
 
+    /// <summary>Seconds of training behind the returned model, summed over every resumed piece (steps redone after a kill count once).</summary>
+    public double TrainSeconds { get; private set; }
+
     string CheckpointPath => Path.Combine(runDirectory, CheckpointFolder);
     string LogPath => Path.Combine(runDirectory, LogFile);
 
@@ -75,6 +78,7 @@ public sealed class Pretrainer(PretrainConfig config, ITextTokenizer tokenizer, 
                 lastCheckpoint = step + 1;
             }
         }
+        TrainSeconds = elapsedBefore + clock.Elapsed.TotalSeconds;
         model.eval();
         return model;
     }

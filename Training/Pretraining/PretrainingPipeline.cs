@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Probing.Training.Checkpoints;
 using Probing.Training.Infrastructure;
 using Probing.Training.Text;
@@ -40,15 +39,13 @@ public static class PretrainingPipeline
         var heldOut = PackedSequences.Pack(corpus.HeldOutLines, tokenizer, config.SequenceLength);
         progress.Message($"vocabulary: {tokenizer.VocabSize:N0} pieces; {train.Count:N0} training and {heldOut.Count:N0} held-out sequences of {config.SequenceLength} tokens");
 
-        var clock = Stopwatch.StartNew();
         var pretrainer = new Pretrainer(config, tokenizer, train, runDirectory, progress);
         using var model = pretrainer.Train();
-        var trainSeconds = clock.Elapsed.TotalSeconds;
         var evaluation = pretrainer.Evaluate(model, heldOut);
         EncoderCheckpoint.Save(modelDirectory, config.Model, model);
         FolderChecksums.Write(modelDirectory, [EncoderCheckpoint.WeightsFile, EncoderCheckpoint.ConfigFile, ModelFolder.VocabularyFile]);
         return new PretrainingOutcome(evaluation, train.Count, heldOut.Count, tokenizer.VocabSize,
-            corpus.TrainLines.Count, corpus.HeldOutLines.Count, corpus.ExcludedLines, Math.Round(trainSeconds, 1));
+            corpus.TrainLines.Count, corpus.HeldOutLines.Count, corpus.ExcludedLines, Math.Round(pretrainer.TrainSeconds, 1));
     }
 
     /// <summary>

@@ -44,8 +44,9 @@ public static class ScalingCommand
             if (budgetList.Any(b => b <= 0)) throw new InputError("--budgets: expected positive minutes");
             var sizeList = ProbeOptions.SplitList(parse.GetValue(sizes)!).Select(ScalingGrid.Size).ToList();
             var requested = Cells(sizeList, budgetList);
-            // The table always shows the whole default grid (cells not run say so) plus any extra cell asked for.
-            var table = Cells(ScalingGrid.Sizes.Union(sizeList), ScalingGrid.BudgetMinutes.Union(budgetList));
+            // The table always shows the whole default grid (cells not run say so) plus any extra cell asked for, by size, then budget.
+            var table = Cells(ScalingGrid.Sizes.Union(sizeList), ScalingGrid.BudgetMinutes.Union(budgetList))
+                .OrderBy(c => ScalingGrid.Sizes.ToList().IndexOf(c.Size)).ThenBy(c => c.BudgetMinutes).ToList();
             CommonOptions.ApplyRuntime(parse);
             var root = parse.GetValue(output)!;
             var gaps = GapSettings.Default;
