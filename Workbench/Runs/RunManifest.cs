@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Reflection;
 
 namespace Probing.Workbench.Runs;
@@ -10,7 +9,7 @@ public sealed record RunManifest(
     DateTimeOffset Start, DateTimeOffset? End = null, double? WallSeconds = null)
 {
     public static RunManifest Begin(string command, int seed, string device) => new(
-        command, GitVersion(), PackageVersions(), seed, TorchSharp.torch.get_num_threads(), device,
+        command, CodeVersionOf(typeof(RunManifest).Assembly), PackageVersions(), seed, TorchSharp.torch.get_num_threads(), device,
         $"{Environment.MachineName}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}",
         DateTimeOffset.UtcNow);
 
@@ -33,27 +32,21 @@ public sealed record RunManifest(
         };
     }
 
-    /// <summary>The git commit of the working tree (with <c>-dirty</c> if it has changes), or "unknown" outside git.</summary>
-    static string GitVersion()
+    /// <summary>
+    /// The git commit this binary was built from (12 hex digits, <c>-dirty</c> if tracked files had
+    /// uncommitted changes; stamped by the build, Directory.Build.targets), or "unknown" outside git.
+    /// </summary>
+    public static string CodeVersionOf(Assembly assembly) =>
+        CodeVersionOf(assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "");
+
+    /// <summary>The code version in an informational version such as <c>1.0.0+&lt;commit&gt;[-dirty]</c>.</summary>
+    public static string CodeVersionOf(string informational)
     {
-        static string? Git(string arguments)
-        {
-            try
-            {
-                using var process = Process.Start(new ProcessStartInfo("git", arguments)
-                {
-                    RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-                    WorkingDirectory = AppContext.BaseDirectory,
-                });
-                if (process is null) return null;
-                var output = process.StandardOutput.ReadToEnd().Trim();
-                process.WaitForExit();
-                return process.ExitCode == 0 ? output : null;
-            }
-            catch (System.ComponentModel.Win32Exception) { return null; }
-        }
-        var commit = Git("rev-parse --short=12 HEAD");
-        if (commit is null) return "unknown";
-        return Git("status --porcelain --untracked-files=no") is { Length: > 0 } ? commit + "-dirty" : commit;
+        var plus = informational.IndexOf('+');
+        if (plus < 0) return "unknown";
+        var revision = informational[(plus + 1)..];
+        var dirty = revision.EndsWith("-dirty", StringComparison.Ordinal);
+        var commit = dirty ? revision[..^"-dirty".Length] : revision;
+        return commit[..Math.Min(12, commit.Length)] + (dirty ? "-dirty" : "");
     }
 }
