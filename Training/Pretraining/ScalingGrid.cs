@@ -46,7 +46,10 @@ public static class ScalingGrid
 
     public static readonly IReadOnlyList<int> BudgetMinutes = [15, 60, 180];
 
-    /// <summary>The shipped base: tiny (2 × 128) for one hour, the cell with the largest probe gaps (docs/base-encoder.md).</summary>
+    /// <summary>
+    /// The shipped base: tiny (2 × 128) for one hour (docs/base-encoder.md). Three hours of the same size lift
+    /// masked-token accuracy from 14.5 to 23.5 % but the mean probe gap only from +8.8 to +9.4 pts, at 3× the rebuild time.
+    /// </summary>
     public static ScalingCell ShippedBase => new(Size("2x128"), 60);
 
     public static ModelSize Size(string name) => Sizes.FirstOrDefault(s => s.Name == name)
