@@ -43,10 +43,10 @@ public static class ScalingCommand
             IReadOnlyList<int> budgetList = parse.GetValue(budgets)!;
             if (budgetList.Any(b => b <= 0)) throw new InputError("--budgets: expected positive minutes");
             var sizeList = ProbeOptions.SplitList(parse.GetValue(sizes)!).Select(ScalingGrid.Size).ToList();
-            var requested = Cells(sizeList, budgetList);
-            // The table always shows the whole default grid (cells not run say so) plus any extra cell asked for, by size, then budget.
-            var table = Cells(ScalingGrid.Sizes.Union(sizeList), ScalingGrid.BudgetMinutes.Union(budgetList))
-                .OrderBy(c => ScalingGrid.Sizes.ToList().IndexOf(c.Size)).ThenBy(c => c.BudgetMinutes).ToList();
+            // Cheapest first, so an interrupted sweep has filled the small cells.
+            var requested = Cells(sizeList, budgetList).OrderBy(c => c.BudgetMinutes * c.Size.ReferenceStepSeconds).ToList();
+            // The table always shows the whole default grid (cells not run say so) plus any extra cell asked for.
+            var table = Cells(ScalingGrid.Sizes.Union(sizeList), ScalingGrid.BudgetMinutes.Union(budgetList));
             CommonOptions.ApplyRuntime(parse);
             var root = parse.GetValue(output)!;
             var gaps = GapSettings.Default;
@@ -77,9 +77,9 @@ public static class ScalingCommand
         return command;
     }
 
-    /// <summary>Every size × budget, cheapest first (so an interrupted sweep has filled the small cells).</summary>
+    /// <summary>Every size × budget, by size (in the order given), then budget.</summary>
     static List<ScalingCell> Cells(IEnumerable<ModelSize> sizes, IEnumerable<int> budgets) =>
-        [.. (from budget in budgets from size in sizes select new ScalingCell(size, budget)).OrderBy(c => c.BudgetMinutes * c.Size.ReferenceStepSeconds)];
+        [.. from size in sizes from budget in budgets.Order() select new ScalingCell(size, budget)];
 }
 
 /// <summary>What a finished cell measured: its pretraining outcome, parameter count and probe gaps.</summary>

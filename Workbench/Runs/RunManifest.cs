@@ -22,8 +22,7 @@ public sealed record RunManifest(
     static IReadOnlyDictionary<string, string> PackageVersions()
     {
         string VersionOf(Type type) =>
-            type.Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
-            ?? type.Assembly.GetName().Version?.ToString() ?? "unknown";
+            InformationalVersion(type.Assembly)?.Split('+')[0] ?? type.Assembly.GetName().Version?.ToString() ?? "unknown";
         return new SortedDictionary<string, string>
         {
             ["dotnet"] = Environment.Version.ToString(),
@@ -37,7 +36,11 @@ public sealed record RunManifest(
     /// uncommitted changes; stamped by the build, Directory.Build.targets), or "unknown" outside git.
     /// </summary>
     public static string CodeVersionOf(Assembly assembly) =>
-        CodeVersionOf(assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "");
+        CodeVersionOf(InformationalVersion(assembly) ?? "");
+
+    /// <summary>A package's version, then <c>+</c> and the source revision it was built from (when its build stamped one).</summary>
+    static string? InformationalVersion(Assembly assembly) =>
+        assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
 
     /// <summary>The code version in an informational version such as <c>1.0.0+&lt;commit&gt;[-dirty]</c>.</summary>
     public static string CodeVersionOf(string informational)
