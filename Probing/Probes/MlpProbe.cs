@@ -21,11 +21,14 @@ public sealed class MlpProbe(int hidden = 256, int maxEpochs = 40, int patience 
     public IFittedProbe Fit(ProbeProblem problem, int seed)
     {
         var standardizer = Standardizer.Fit(ProbeSplit.Concat(problem.Train, problem.Validation).Features);
-        using var xTrain = standardizer.Apply(problem.Train.Features).to(ScalarType.Float32);
-        var outputs = problem.Spec.IsRegression ? 1 : problem.Spec.Labels.Count;
-        using var targets = problem.Spec.IsRegression
-            ? tensor(problem.Train.Scores.Select(s => (float)s).ToArray()).unsqueeze(1)
+        // Every tensor is held by a using: an untracked temporary can be finalized while native code reads it.
+        using var standardized = standardizer.Apply(problem.Train.Features);
+        using var xTrain = standardized.to(ScalarType.Float32);
+        using var targetValues = problem.Spec.IsRegression
+            ? tensor(problem.Train.Scores.Select(s => (float)s).ToArray())
             : tensor(problem.Train.Labels.Select(l => (long)l).ToArray());
+        using var targets = problem.Spec.IsRegression ? targetValues.unsqueeze(1) : targetValues.alias();
+        var outputs = problem.Spec.IsRegression ? 1 : problem.Spec.Labels.Count;
         Fitted? best = null;
         foreach (var decay in WeightDecayGrid)
         {

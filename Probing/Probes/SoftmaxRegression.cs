@@ -36,8 +36,11 @@ public sealed class SoftmaxRegression
         var n = (int)x.shape[0];
         var d = (int)x.shape[1];
         var columns = classes == 2 ? 1 : classes;
-        using var oneHot = nn.functional.one_hot(tensor(labels.Select(l => (long)l).ToArray()), classes).to(ScalarType.Float64);
-        using var target = columns == 1 ? oneHot[.., 1..].contiguous() : oneHot.alias();
+        // Every tensor made here lives in this scope: an untracked temporary (the label tensor one_hot reads)
+        // can be finalized while native code still reads it, which crashed a probe fit in unsqueeze.
+        using var fitScope = NewDisposeScope();
+        var oneHot = nn.functional.one_hot(tensor(labels.Select(l => (long)l).ToArray()), classes).to(ScalarType.Float64);
+        var target = columns == 1 ? oneHot[.., 1..].contiguous() : oneHot;
         var l2 = 1.0 / (c * n);
         // The objective runs hundreds of times with heavy managed allocation. Scalars made implicitly per
         // call (alpha: l2, div_(n), clamp_min(0), and the alpha = 1 that add_ of a tensor passes) were

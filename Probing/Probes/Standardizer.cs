@@ -23,9 +23,9 @@ public sealed class Standardizer
     {
         using var scope = NewDisposeScope();
         var x = matrix.ToTensor();
-        var std = x.std(0, unbiased: false);
-        var scale = where(std.gt(0), std, ones_like(std));
-        return new Standardizer(x.mean([0]).data<double>().ToArray(), scale.data<double>().ToArray());
+        // Constant features are kept at 0 in managed code: std.gt(0) would pass an untracked implicit Scalar.
+        var scale = x.std(0, unbiased: false).data<double>().ToArray().Select(s => s > 0 ? s : 1).ToArray();
+        return new Standardizer(x.mean([0]).data<double>().ToArray(), scale);
     }
 
     /// <summary>Standardized float64 features; the caller owns the tensor.</summary>

@@ -80,6 +80,27 @@ public class LinearProbeTests
         Assert.That(score, Is.GreaterThan(0.95), "class means are 6 standard deviations apart");
     }
 
+    /// <summary>
+    /// A tensor no scope or using holds is freed by the finalizer, possibly while native code still reads
+    /// it (a gap run crashed so in one_hot's unsqueeze): a probe fit must release every tensor it makes.
+    /// </summary>
+    [TestCase(3)]
+    [TestCase(2)]
+    public void LinearProbeLeavesNoTensorForTheFinalizer(int classes)
+    {
+        var problem = SyntheticProblems.Separable(rows: 120, seed: 5);
+        var spec = problem.Problem.Spec with { Labels = [.. problem.Problem.Spec.Labels.Take(classes)] };
+        ProbeSplit Keep(ProbeSplit split)
+        {
+            var rows = Enumerable.Range(0, split.Features.Rows).Where(i => split.Labels[i] < classes).ToArray();
+            return new ProbeSplit(split.Features.SelectRows(rows), [.. rows.Select(i => split.Labels[i])], [.. rows.Select(i => split.Scores[i])]);
+        }
+        var test = Keep(problem.Test);
+        TorchSharp.DisposeScopeManager.Statistics.Reset();
+        new LinearProbe().Fit(new ProbeProblem(spec, Keep(problem.Problem.Train), Keep(problem.Problem.Validation)), seed: 1).Predict(test.Features);
+        Assert.That(TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount, Is.Zero, TorchSharp.DisposeScopeManager.Statistics.ToString());
+    }
+
     [Test]
     public void MlpProbeOnSeparableFeaturesBeatsChanceAndIsSeeded()
     {
