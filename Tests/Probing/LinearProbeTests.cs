@@ -90,11 +90,7 @@ public class LinearProbeTests
     {
         var problem = SyntheticProblems.Separable(rows: 120, seed: 5);
         var spec = problem.Problem.Spec with { Labels = [.. problem.Problem.Spec.Labels.Take(classes)] };
-        ProbeSplit Keep(ProbeSplit split)
-        {
-            var rows = Enumerable.Range(0, split.Features.Rows).Where(i => split.Labels[i] < classes).ToArray();
-            return new ProbeSplit(split.Features.SelectRows(rows), [.. rows.Select(i => split.Labels[i])], [.. rows.Select(i => split.Scores[i])]);
-        }
+        ProbeSplit Keep(ProbeSplit split) => split.Select([.. Enumerable.Range(0, split.Count).Where(i => split.Labels[i] < classes)]);
         var test = Keep(problem.Test);
         TorchSharp.DisposeScopeManager.Statistics.Reset();
         new LinearProbe().Fit(new ProbeProblem(spec, Keep(problem.Problem.Train), Keep(problem.Problem.Validation)), seed: 1).Predict(test.Features);
