@@ -5,12 +5,16 @@ using static TorchSharp.torch;
 namespace Probing.Tests.Checkpoints;
 
 /// <summary>
-/// The small Hugging Face folders made by <c>Fixtures/make_hf_fixtures.py</c> (an independent PyTorch
-/// implementation) and the hidden states it recorded for a fixed batch.
+/// A recorded forward pass to compare the workbench's encoder with: the small Hugging Face folders made by
+/// <c>Fixtures/make_hf_fixtures.py</c> (an independent PyTorch implementation), or the shipped base run by
+/// <c>transformers</c> itself (<c>Fixtures/check_with_transformers.py</c>): ids, every layer's hidden states
+/// for a fixed batch and, where recorded, the MLM head's top logits at the masked positions.
 /// </summary>
 sealed class HfFixture
 {
     public const string Bert = "hf-bert", Roberta = "hf-roberta";
+    /// <summary>The shipped base as <c>transformers</c>' <c>BertForMaskedLM</c> ran it.</summary>
+    public const string ShippedBaseByTransformers = "shipped-base.transformers.json";
 
     public static string Directory(string name) => Path.Combine(AppContext.BaseDirectory, "Checkpoints", "Fixtures", name);
 
@@ -20,10 +24,14 @@ sealed class HfFixture
     public required long[][] AttentionMask { get; init; }
     /// <summary>[layer][sequence][position][unit], layer 0 = embeddings.</summary>
     public required float[][][][] HiddenStates { get; init; }
+    public required IReadOnlyList<(int Sequence, int Position, long[] TopIds, float[] TopLogits)> Masked { get; init; }
 
-    public static HfFixture Load(string name)
+    /// <summary>The reference recorded for the folder <paramref name="name"/>.</summary>
+    public static HfFixture Load(string name) => LoadFile(name + ".reference.json");
+
+    public static HfFixture LoadFile(string fileName)
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "Checkpoints", "Fixtures", name + ".reference.json");
+        var path = Path.Combine(AppContext.BaseDirectory, "Checkpoints", "Fixtures", fileName);
         using var document = JsonDocument.Parse(File.ReadAllText(path));
         var root = document.RootElement;
         long[][] Matrix(string key) => [.. root.GetProperty(key).EnumerateArray().Select(row => row.EnumerateArray().Select(v => v.GetInt64()).ToArray())];
@@ -39,6 +47,13 @@ sealed class HfFixture
             AttentionMask = Matrix("attention_mask"),
             HiddenStates = [.. root.GetProperty("hidden_states").EnumerateArray().Select(layer =>
                 layer.EnumerateArray().Select(seq => seq.EnumerateArray().Select(pos => pos.EnumerateArray().Select(v => v.GetSingle()).ToArray()).ToArray()).ToArray())],
+            Masked = root.TryGetProperty("masked", out var masked)
+                ? [.. masked.EnumerateArray().Select(m => (
+                    m.GetProperty("sequence").GetInt32(),
+                    m.GetProperty("position").GetInt32(),
+                    m.GetProperty("top_ids").EnumerateArray().Select(v => v.GetInt64()).ToArray(),
+                    m.GetProperty("top_logits").EnumerateArray().Select(v => v.GetSingle()).ToArray()))]
+                : [],
         };
     }
 
@@ -48,7 +63,6 @@ sealed class HfFixture
         encoder.eval();
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        Tensor Batch(long[][] rows) => tensor(rows.SelectMany(r => r).ToArray(), [rows.Length, rows[0].Length]);
         var output = encoder.Forward(Batch(InputIds), Batch(TokenTypeIds), Batch(AttentionMask));
         return [.. HiddenStates.Select((layer, l) =>
         {
@@ -56,4 +70,29 @@ sealed class HfFixture
             return (output.HiddenStates[l] - expected).abs().max().item<float>() * 1.0;
         })];
     }
+
+    /// <summary>Per recorded masked position: the model's logits at the reference's top ids, and its own best id.</summary>
+    public (float[] Logits, long BestId)[] MaskedPredictions(MaskedLanguageModel model)
+    {
+        model.eval();
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var inputIds = Batch(InputIds);
+        var masked = zeros_like(inputIds, dtype: ScalarType.Bool);
+        foreach (var (sequence, position, _, _) in Masked) masked[sequence, position] = true;
+        // Rows come back in row-major order of the mask, the order the reference lists them in.
+        var logits = model.PredictMasked(inputIds, Batch(TokenTypeIds), Batch(AttentionMask), masked);
+        var order = Masked.Select((m, i) => (m, i)).OrderBy(x => x.m.Sequence).ThenBy(x => x.m.Position).Select(x => x.i).ToArray();
+        var predictions = new (float[], long)[Masked.Count];
+        for (var row = 0; row < order.Length; row++)
+        {
+            var entry = Masked[order[row]];
+            predictions[order[row]] = (
+                [.. entry.TopIds.Select(id => logits[row, id].item<float>())],
+                logits[row].argmax().item<long>());
+        }
+        return predictions;
+    }
+
+    static Tensor Batch(long[][] rows) => tensor(rows.SelectMany(r => r).ToArray(), [rows.Length, rows[0].Length]);
 }
