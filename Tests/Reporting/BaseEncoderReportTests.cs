@@ -29,6 +29,12 @@ public class BaseEncoderReportTests
         Assert.That(markdown, Does.Contain($"`workbench pretrain --preset base`): {ScalingGrid.ShippedBase.Name}."));
     }
 
+    [TestCase(new[] { 2 }, "")]
+    [TestCase(new[] { 1 }, " (1 thread)")]
+    [TestCase(new[] { 1, 2 }, " (1, then 2 threads)")]
+    public void TrainingTimeNamesEveryThreadCountButTheReferenceTwo(int[] threads, string expected) =>
+        Assert.That(BaseEncoderReport.ThreadsNote(threads), Is.EqualTo(expected));
+
     [Test]
     public void CurvesHaveOneLinePerSizeOverAscendingBudgetsWithGapsWhereACellDidNotRun()
     {

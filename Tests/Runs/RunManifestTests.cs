@@ -15,6 +15,40 @@ public class RunManifestTests
     public void CodeVersionIsTheStampedCommit(string informationalVersion, string expected) =>
         Assert.That(RunManifest.CodeVersionOf(informationalVersion), Is.EqualTo(expected));
 
+    [Test]
+    public void AResumedRunKeepsTheManifestsOfItsEarlierProcesses()
+    {
+        var directory = Path.Combine(Directory.CreateTempSubdirectory("probing-manifest-").FullName, "run");
+        var run = RunFolder.Start(directory, new { Steps = 100 });
+        var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var first = RunManifest.Begin("pretrain", 1, "cpu") with { CodeVersion = "aaaa", Threads = 1, Start = start };
+        run.WriteManifest(first);                                            // killed before it finished
+        var second = first with { CodeVersion = "bbbb", Start = start.AddHours(1) };
+        run.WriteManifest(second);                                           // resumed, killed again
+        var third = first with { CodeVersion = "cccc", Threads = 2, Start = start.AddHours(2) };
+        run.WriteManifest(third);
+        run.WriteManifest(third.Finish());                                   // the same process finishing
+
+        var written = Json.Read<RunManifest>(run.File(RunFolder.ManifestFile));
+        Assert.That(written.CodeVersion, Is.EqualTo("cccc"));
+        Assert.That(written.End, Is.Not.Null);
+        Assert.That(written.Segments().Select(s => (s.CodeVersion, s.Threads, s.Start)),
+            Is.EqualTo(new[] { ("aaaa", 1, start), ("bbbb", 1, start.AddHours(1)), ("cccc", 2, start.AddHours(2)) }));
+        Assert.That(written.ThreadHistory(), Is.EqualTo(new[] { 1, 2 }));
+    }
+
+    [Test]
+    public void AFreshRunHasNoEarlierSegments()
+    {
+        var run = RunFolder.Start(Path.Combine(Directory.CreateTempSubdirectory("probing-manifest-").FullName, "run"), new { Steps = 100 });
+        var manifest = RunManifest.Begin("pretrain", 1, "cpu");
+        run.WriteManifest(manifest);
+        run.WriteManifest(manifest.Finish());
+        var written = Json.Read<RunManifest>(run.File(RunFolder.ManifestFile));
+        Assert.That(written.EarlierSegments, Is.Null);
+        Assert.That(written.ThreadHistory(), Is.EqualTo(new[] { manifest.Threads }));
+    }
+
     /// <summary>In a git checkout the build stamps the commit into the workbench, so manifests never say "unknown" there.</summary>
     [Test]
     public void TheBuildStampsTheCommitInAGitCheckout()

@@ -82,9 +82,14 @@ public static class ScalingCommand
         [.. from size in sizes from budget in budgets.Order() select new ScalingCell(size, budget)];
 }
 
-/// <summary>What a finished cell measured: its pretraining outcome, parameter count and probe gaps.</summary>
-public sealed record ScalingResult(PretrainingOutcome Pretraining, long Parameters, IReadOnlyList<GapSummary> Gaps, int Threads = 2)
+/// <summary>
+/// What a finished cell measured: its pretraining outcome, parameter count and probe gaps, and the thread
+/// counts it was trained with (one per change, in order: a cell resumed on other threads lists both).
+/// </summary>
+public sealed record ScalingResult(PretrainingOutcome Pretraining, long Parameters, IReadOnlyList<GapSummary> Gaps, IReadOnlyList<int>? Threads = null)
 {
+    public IReadOnlyList<int> TrainingThreads => Threads ?? [2];
+
     public static ScalingResult? TryRead(string root, ScalingCell cell)
     {
         var folder = Path.Combine(root, cell.Name);
@@ -92,7 +97,7 @@ public sealed record ScalingResult(PretrainingOutcome Pretraining, long Paramete
         var modelDirectory = Path.Combine(folder, PretrainingPipeline.ModelSubfolder);
         var model = ModelFolder.Resolve(modelDirectory);
         var gaps = ProbeGapFile.TryRead(model);
-        var threads = Json.Read<RunManifest>(Path.Combine(folder, RunFolder.ManifestFile)).Threads;
+        var threads = Json.Read<RunManifest>(Path.Combine(folder, RunFolder.ManifestFile)).ThreadHistory();
         return new ScalingResult(BasePretraining.ReadFinished(folder), EncoderParameters(model), gaps is null ? [] : GapSummary.Of(gaps), threads);
     }
 

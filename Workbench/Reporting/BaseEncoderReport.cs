@@ -26,7 +26,7 @@ public static class BaseEncoderReport
         text.AppendLine("`ScalingGrid`), then scores it on the held-out corpus and probes it frozen: a linear probe on the mean-pooled last layer");
         text.AppendLine(F($"of the base minus the same probe on a randomly initialised encoder of the same shape, on every embedded task, dev score in points, mean ± sd over probe seeds {string.Join(", ", gaps.Seeds)} (each seed also draws its own random encoder)."));
         text.AppendLine();
-        text.AppendLine("Training time is measured on 2 threads unless marked; a cell run on fewer threads does the same steps, only slower.");
+        text.AppendLine("Training time is measured on 2 threads unless marked; a cell run on other threads (or resumed on other threads) does the same steps, only at another speed.");
         text.AppendLine();
         text.AppendLine("| size | parameters | budget | steps | training time | masked-token accuracy | unigram | ratio | mean gap, all train | mean gap, 256 train | tasks ≥ 10 pts (256) |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
@@ -40,7 +40,7 @@ public static class BaseEncoderReport
                 continue;
             }
             var e = r.Pretraining.Evaluation;
-            text.AppendLine(head + F($"{ScalingResult.Millions(r.Parameters)} | {cell.BudgetMinutes} min | {cell.Steps:N0} | {r.Pretraining.TrainSeconds / 60:0} min{(r.Threads == 2 ? "" : $" ({r.Threads} thread{(r.Threads == 1 ? "" : "s")})")} | {100 * e.MaskedAccuracy:0.0} % | {100 * e.UnigramAccuracy:0.0} % | {e.MaskedAccuracy / e.UnigramAccuracy:0.00}× | {MeanGap(r, null)} | {MeanGap(r, 256)} | {StrongTasks(r, 256)} |"));
+            text.AppendLine(head + F($"{ScalingResult.Millions(r.Parameters)} | {cell.BudgetMinutes} min | {cell.Steps:N0} | {r.Pretraining.TrainSeconds / 60:0} min{ThreadsNote(r.TrainingThreads)} | {100 * e.MaskedAccuracy:0.0} % | {100 * e.UnigramAccuracy:0.0} % | {e.MaskedAccuracy / e.UnigramAccuracy:0.00}× | {MeanGap(r, null)} | {MeanGap(r, 256)} | {StrongTasks(r, 256)} |"));
         }
         text.AppendLine();
         text.AppendLine("Where more CPU stops paying, one line per size (budgets are roughly log-spaced; the gap is the mean over tasks and probe seeds):");
@@ -90,6 +90,10 @@ public static class BaseEncoderReport
         var cells = r.Gaps.Where(g => g.TrainLimit == limit).ToList();
         return cells.Count == 0 ? null : cells.Average(g => g.Gap);
     }
+
+    /// <summary>Nothing for 2 threads throughout; else " (1 thread)", or " (1, then 2 threads)" for a cell resumed on other threads.</summary>
+    public static string ThreadsNote(IReadOnlyList<int> threads) =>
+        threads is [2] ? "" : $" ({string.Join(", then ", threads)} thread{(threads[^1] == 1 ? "" : "s")})";
 
     static string MeanGap(ScalingResult r, int? limit) => MeanGapValue(r, limit) is { } gap ? Compare.Signed(gap) : "-";
 

@@ -54,7 +54,13 @@ public sealed class RunFolder
         return run;
     }
 
-    public void WriteManifest(RunManifest manifest) => Json.Write(File(ManifestFile), manifest);
+    /// <summary>Writes the manifest, keeping the earlier processes of a resumed run (<see cref="RunManifest.EarlierSegments"/>).</summary>
+    public void WriteManifest(RunManifest manifest)
+    {
+        var path = File(ManifestFile);
+        Json.Write(path, System.IO.File.Exists(path) ? manifest.After(Json.Read<RunManifest>(path)) : manifest);
+    }
+
     public void WriteMetrics<T>(T metrics) => Json.Write(File(MetricsFile), metrics);
     public void MarkDone() => AtomicFile.WriteAllText(File(DoneFile), DateTimeOffset.UtcNow.ToString("O") + "\n");
 }

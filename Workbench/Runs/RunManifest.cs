@@ -2,12 +2,36 @@ using System.Reflection;
 
 namespace Probing.Workbench.Runs;
 
-/// <summary>What produced a run: code version, package versions, seed, threads, device and timing.</summary>
+/// <summary>
+/// What produced a run: code version, package versions, seed, threads, device and timing. A run resumed
+/// from a checkpoint lists the manifests of the processes before it in <see cref="EarlierSegments"/>
+/// (oldest first), so a run trained in pieces by different builds or thread counts says so.
+/// </summary>
 public sealed record RunManifest(
     string Command, string CodeVersion, IReadOnlyDictionary<string, string> Packages,
     int Seed, int Threads, string Device, string Machine,
-    DateTimeOffset Start, DateTimeOffset? End = null, double? WallSeconds = null)
+    DateTimeOffset Start, DateTimeOffset? End = null, double? WallSeconds = null,
+    IReadOnlyList<RunManifest>? EarlierSegments = null)
 {
+    /// <summary>Every process that worked on the run, oldest first, this one last.</summary>
+    public IReadOnlyList<RunManifest> Segments() => [.. EarlierSegments ?? [], this with { EarlierSegments = null }];
+
+    /// <summary>The thread counts the run was trained with, in order, each change once: [1, 2] for a 1-thread run resumed on 2.</summary>
+    public IReadOnlyList<int> ThreadHistory()
+    {
+        var segments = Segments();
+        return [.. segments.Where((s, i) => i == 0 || s.Threads != segments[i - 1].Threads).Select(s => s.Threads)];
+    }
+
+    /// <summary>
+    /// This manifest as the successor of <paramref name="previous"/>, the one already in the run's folder:
+    /// the same process (same start) keeps the segments it found; a new process appends the previous one.
+    /// </summary>
+    public RunManifest After(RunManifest previous) => this with
+    {
+        EarlierSegments = previous.Start == Start ? previous.EarlierSegments : previous.Segments(),
+    };
+
     public static RunManifest Begin(string command, int seed, string device) => new(
         command, CodeVersionOf(typeof(RunManifest).Assembly), PackageVersions(), seed, TorchSharp.torch.get_num_threads(), device,
         $"{Environment.MachineName}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}",
