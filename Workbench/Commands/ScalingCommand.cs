@@ -84,12 +84,10 @@ public static class ScalingCommand
 
 /// <summary>
 /// What a finished cell measured: its pretraining outcome, parameter count and probe gaps, and the thread
-/// counts it was trained with (one per change, in order: a cell resumed on other threads lists both).
+/// counts it was trained with (one per change, in order: a cell resumed on other threads lists both; null: 2).
 /// </summary>
 public sealed record ScalingResult(PretrainingOutcome Pretraining, long Parameters, IReadOnlyList<GapSummary> Gaps, IReadOnlyList<int>? Threads = null)
 {
-    public IReadOnlyList<int> TrainingThreads => Threads ?? [2];
-
     public static ScalingResult? TryRead(string root, ScalingCell cell)
     {
         var folder = Path.Combine(root, cell.Name);

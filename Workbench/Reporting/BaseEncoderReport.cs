@@ -40,7 +40,7 @@ public static class BaseEncoderReport
                 continue;
             }
             var e = r.Pretraining.Evaluation;
-            text.AppendLine(head + F($"{ScalingResult.Millions(r.Parameters)} | {cell.BudgetMinutes} min | {cell.Steps:N0} | {r.Pretraining.TrainSeconds / 60:0} min{ThreadsNote(r.TrainingThreads)} | {100 * e.MaskedAccuracy:0.0} % | {100 * e.UnigramAccuracy:0.0} % | {e.MaskedAccuracy / e.UnigramAccuracy:0.00}× | {MeanGap(r, null)} | {MeanGap(r, 256)} | {StrongTasks(r, 256)} |"));
+            text.AppendLine(head + F($"{ScalingResult.Millions(r.Parameters)} | {cell.BudgetMinutes} min | {cell.Steps:N0} | {r.Pretraining.TrainSeconds / 60:0} min{ThreadsNote(r.Threads)} | {100 * e.MaskedAccuracy:0.0} % | {100 * e.UnigramAccuracy:0.0} % | {e.MaskedAccuracy / e.UnigramAccuracy:0.00}× | {MeanGap(r, null)} | {MeanGap(r, 256)} | {StrongTasks(r, 256)} |"));
         }
         text.AppendLine();
         text.AppendLine("Where more CPU stops paying, one line per size (budgets are roughly log-spaced; the gap is the mean over tasks and probe seeds):");
@@ -91,9 +91,9 @@ public static class BaseEncoderReport
         return cells.Count == 0 ? null : cells.Average(g => g.Gap);
     }
 
-    /// <summary>Nothing for 2 threads throughout; else " (1 thread)", or " (1, then 2 threads)" for a cell resumed on other threads.</summary>
-    public static string ThreadsNote(IReadOnlyList<int> threads) =>
-        threads is [2] ? "" : $" ({string.Join(", then ", threads)} thread{(threads[^1] == 1 ? "" : "s")})";
+    /// <summary>Nothing for 2 threads throughout (or unknown); else " (1 thread)", or " (1, then 2 threads)" for a cell resumed on other threads.</summary>
+    public static string ThreadsNote(IReadOnlyList<int>? threads) =>
+        threads is null or [2] ? "" : $" ({string.Join(", then ", threads)} thread{(threads[^1] == 1 ? "" : "s")})";
 
     static string MeanGap(ScalingResult r, int? limit) => MeanGapValue(r, limit) is { } gap ? Compare.Signed(gap) : "-";
 
