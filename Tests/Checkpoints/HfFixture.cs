@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
+using NUnit.Framework;
+using Probing.Training.Text;
 using Probing.Training.Model;
 using static TorchSharp.torch;
 
@@ -57,8 +60,31 @@ sealed class HfFixture
         };
     }
 
+    /// <summary>The issue's bar: every layer (and every recorded logit) within 1e-4 of the reference.</summary>
+    public const double Tolerance = 1e-4;
+
+    /// <summary>Asserts the tokenizer gives the reference's ids and type ids for every recorded text.</summary>
+    public void AssertTokenizerGivesTheIds(ITextTokenizer tokenizer, int maxLength)
+    {
+        foreach (var (text, pair, ids, typeIds) in Texts)
+        {
+            var encoded = tokenizer.Encode(text, pair, maxLength);
+            Assert.That(encoded.Ids, Is.EqualTo(ids), text);
+            Assert.That(encoded.TypeIds, Is.EqualTo(typeIds), text);
+        }
+    }
+
+    /// <summary>Asserts every layer of the encoder is within <see cref="Tolerance"/> of the reference (and logs the differences).</summary>
+    public void AssertEveryLayerMatches(Encoder encoder, string label)
+    {
+        var differences = MaxDifferences(encoder);
+        TestContext.Out.WriteLine($"{label}: max |difference| per layer = {string.Join(", ", differences.Select(d => d.ToString("E2", CultureInfo.InvariantCulture)))}");
+        Assert.That(differences, Has.Length.EqualTo(encoder.Config.NumHiddenLayers + 1));
+        Assert.That(differences, Has.All.LessThanOrEqualTo(Tolerance));
+    }
+
     /// <summary>The largest absolute difference per layer between the encoder's hidden states and the reference.</summary>
-    public double[] MaxDifferences(Encoder encoder)
+    double[] MaxDifferences(Encoder encoder)
     {
         encoder.eval();
         using var _ = no_grad();

@@ -8,34 +8,21 @@ namespace Probing.Tests.Checkpoints;
 /// <summary>The base every command starts from: intact, of the preset's shape, refused when damaged, and read as Hugging Face reads it.</summary>
 public class ShippedBaseTests
 {
-    /// <summary>The bar of the layer-wise Hugging Face checks (<see cref="HfCheckpointTests"/>).</summary>
-    const double Tolerance = 1e-4;
-
     [Test]
     public void ShippedBaseGivesTransformersIdsHiddenStatesAndMaskedLogits()
     {
         var reference = HfFixture.LoadFile(HfFixture.ShippedBaseByTransformers);
         var folder = ModelFolder.Resolve(ModelFolder.ShippedBaseDirectory);
-
-        var tokenizer = folder.LoadTokenizer();
-        foreach (var (text, pair, ids, typeIds) in reference.Texts)
-        {
-            var encoded = tokenizer.Encode(text, pair);
-            Assert.That(encoded.Ids, Is.EqualTo(ids), text);
-            Assert.That(encoded.TypeIds, Is.EqualTo(typeIds), text);
-        }
+        reference.AssertTokenizerGivesTheIds(folder.LoadTokenizer(), maxLength: 128);
 
         using var model = EncoderCheckpoint.LoadMaskedLanguageModel(folder.Path);
-        var differences = reference.MaxDifferences(model.Encoder);
-        TestContext.Out.WriteLine($"max |difference| per layer = {string.Join(", ", differences.Select(d => d.ToString("E2", System.Globalization.CultureInfo.InvariantCulture)))}");
-        Assert.That(differences, Has.Length.EqualTo(model.Encoder.Config.NumHiddenLayers + 1));
-        Assert.That(differences, Has.All.LessThanOrEqualTo(Tolerance));
+        reference.AssertEveryLayerMatches(model.Encoder, "shipped base");
 
         var predictions = reference.MaskedPredictions(model);
         Assert.That(predictions, Has.Length.EqualTo(2), "the reference masks two positions");
         foreach (var ((logits, bestId), expected) in predictions.Zip(reference.Masked))
         {
-            Assert.That(logits, Is.EqualTo(expected.TopLogits).Within(Tolerance));
+            Assert.That(logits, Is.EqualTo(expected.TopLogits).Within(HfFixture.Tolerance));
             Assert.That(bestId, Is.EqualTo(expected.TopIds[0]));
         }
     }
