@@ -15,6 +15,8 @@ public sealed record FreeLbOptions : MethodOptions
     public PerturbationNorm NormType { get; init; } = PerturbationNorm.L2;
     /// <summary>Bound on the perturbation's norm (0 = unbounded).</summary>
     public double AdvMaxNorm { get; init; }
+
+    public override int TrainingPasses => AdvSteps;
 }
 
 /// <summary>

@@ -12,6 +12,8 @@ public record R3fOptions : MethodOptions
     public double Eps { get; init; } = 1e-5;
     public double Lambda { get; init; } = 1.0;
     public NoiseType NoiseType { get; init; } = NoiseType.Uniform;
+
+    public override int TrainingPasses => 2;
 }
 
 /// <summary>R4F: R3F with a spectrally normalised output projection in the head.</summary>
