@@ -39,7 +39,7 @@ public sealed class TransformerLayer : ExplicitModule
 sealed class AttentionBlock : ExplicitModule
 {
     readonly Linear query, key, value;
-    readonly Dropout attentionDropout;
+    readonly FastDropout attentionDropout;
     readonly ResidualProjection output;
     readonly int heads, headSize;
 
@@ -50,7 +50,7 @@ sealed class AttentionBlock : ExplicitModule
         query = nn.Linear(config.HiddenSize, config.HiddenSize);
         key = nn.Linear(config.HiddenSize, config.HiddenSize);
         value = nn.Linear(config.HiddenSize, config.HiddenSize);
-        attentionDropout = nn.Dropout(config.AttentionProbsDropoutProb);
+        attentionDropout = new FastDropout(config.AttentionProbsDropoutProb);
         output = new ResidualProjection(config.HiddenSize, config);
         var self = new Named("query", query);
         self.register_module("key", key);
@@ -76,13 +76,13 @@ sealed class AttentionBlock : ExplicitModule
 sealed class ResidualProjection : ExplicitModule
 {
     readonly Linear dense;
-    readonly Dropout dropout;
+    readonly FastDropout dropout;
     readonly LayerNorm norm;
 
     public ResidualProjection(int inputSize, EncoderConfig config) : base("output")
     {
         dense = nn.Linear(inputSize, config.HiddenSize);
-        dropout = nn.Dropout(config.HiddenDropoutProb);
+        dropout = new FastDropout(config.HiddenDropoutProb);
         norm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
         register_module("dense", dense);
         register_module("dropout", dropout);
