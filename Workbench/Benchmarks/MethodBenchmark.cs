@@ -11,14 +11,14 @@ namespace Probing.Workbench.Benchmarks;
 /// ratio by the student passes the method runs (teacher forwards are listed, not divided by).
 /// </summary>
 [CsvRecord]
-public partial record MethodBenchRow(string Method, string Model, int Threads, int Batch, int Length, int Rounds, double Milliseconds,
+public partial record MethodBenchRow(string Method, string Model, int Threads, int Batch, int Length, int Rounds, string Clock, double Milliseconds,
     double RatioToStandard, int TrainingPasses, int TeacherForwards, double RatioPerTrainingPass);
 
 /// <summary>
 /// Step time of every fine-tuning method beside standard fine-tuning, measured in interleaved rounds
 /// in one process (so machine noise hits all methods alike), on the shipped base at the studies' batch and length.
 /// </summary>
-public sealed class MethodBenchmark(int rounds)
+public sealed class MethodBenchmark(int rounds, BenchClock clock = BenchClock.Wall)
 {
     /// <summary>The shipped base, or a randomly initialised model of its shape (2 × 128, 2 heads, FFN 512, vocab 9,086).</summary>
     public static (string Name, Encoder Encoder) DefaultModel()
@@ -45,14 +45,14 @@ public sealed class MethodBenchmark(int rounds)
         for (int round = -1; round < rounds; round++)
             foreach (var stepper in steppers)
             {
-                var ms = Timing.MedianMilliseconds(() => stepper.Step(data), warmup: 0, iterations: 1);
+                var ms = Timing.Milliseconds(() => stepper.Step(data), clock);
                 if (round >= 0) samples[stepper.Kind].Add(ms);
             }
         var standard = Timing.Median(samples["standard"]);
         var rows = steppers.Select(s =>
         {
             var ms = Timing.Median(samples[s.Kind]);
-            return new MethodBenchRow(s.Kind, modelName, threads, batch, length, rounds, Math.Round(ms, 2), Math.Round(ms / standard, 3),
+            return new MethodBenchRow(s.Kind, modelName, threads, batch, length, rounds, clock.ToString().ToLowerInvariant(), Math.Round(ms, 2), Math.Round(ms / standard, 3),
                 s.Options.TrainingPasses, s.Options.TeacherForwards, Math.Round(ms / standard / s.Options.TrainingPasses, 3));
         }).ToList();
         foreach (var stepper in steppers) stepper.Dispose();

@@ -16,9 +16,10 @@ public static class BenchMethodsCommand
         var batch = new Option<int>("--batch") { Description = "Batch size (the studies' 32)", DefaultValueFactory = _ => 32 };
         var length = new Option<int>("--length") { Description = "Sequence length (the studies' 64)", DefaultValueFactory = _ => 64 };
         var methods = Methods();
+        var clock = new Option<BenchClock>("--clock") { Description = "wall (elapsed) or cpu (the process's CPU time: steadier on a loaded machine, meaningful with --threads 1)", DefaultValueFactory = _ => BenchClock.Wall };
         var command = new Command("methods", "Step time of every fine-tuning method ÷ standard on the shipped base, per step and per student pass")
         {
-            output, rounds, batch, length, methods,
+            output, rounds, batch, length, methods, clock,
         };
         command.SetAction(parse =>
         {
@@ -26,7 +27,7 @@ public static class BenchMethodsCommand
             var selected = Selected(parse.GetValue(methods)!);
             if (parse.GetValue(rounds) < 1) throw new InputError("--rounds: expected at least 1");
             var (name, encoder) = MethodBenchmark.DefaultModel();
-            var rows = new MethodBenchmark(parse.GetValue(rounds)).StepTimes(name, encoder, parse.GetValue(batch), parse.GetValue(length), selected);
+            var rows = new MethodBenchmark(parse.GetValue(rounds), parse.GetValue(clock)).StepTimes(name, encoder, parse.GetValue(batch), parse.GetValue(length), selected);
             encoder.Dispose();
             foreach (var row in rows)
                 AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
