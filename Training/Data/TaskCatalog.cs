@@ -25,6 +25,20 @@ public static class TaskCatalog
         throw UnknownTask(name);
     }
 
+    /// <summary>
+    /// The files <see cref="Load"/> reads for a task, as a folder and paths relative to it (the task's
+    /// split files under data/tasks, or its TSV files in the GLUE folder): what a run's identity hashes.
+    /// </summary>
+    public static (string Root, IReadOnlyList<string> Files) SourceFiles(string name, string? glueDir = null)
+    {
+        if (EmbeddedSuite.Find(name) is { } embedded)
+            return (EmbeddedSuite.DefaultTasksDir, [.. SplitAssignment.Names.Select(split => Path.Combine(embedded.Spec.Name, split + ".tsv.gz"))]);
+        if (GlueTasks.Find(name) is { } glue)
+            return glueDir != null ? (Path.GetFullPath(glueDir), [.. glue.Files.Select(f => Path.Combine(glue.Folder, f.File))])
+                : throw new InputError($"task '{name}' is a GLUE task: pass --data-dir <folder holding {glue.Folder}/>");
+        throw UnknownTask(name);
+    }
+
     /// <summary>The spec alone, without reading data.</summary>
     public static TaskSpec Spec(string name) =>
         EmbeddedSuite.Find(name)?.Spec ?? GlueTasks.Find(name)?.Spec ?? throw UnknownTask(name);

@@ -53,6 +53,11 @@ public static class EmbeddedSuite
     /// </summary>
     public static IReadOnlySet<string> HeldOutTexts(string? tasksDir = null) => HeldOutTexts(Tasks, tasksDir);
 
+    /// <summary>The files <see cref="HeldOutTexts(string?)"/> reads, relative to the tasks folder: what a pretraining run's identity hashes.</summary>
+    public static IReadOnlyList<string> HeldOutFiles(string? tasksDir = null) =>
+        [.. Tasks.SelectMany(task => new[] { "dev.tsv.gz", "test.tsv.gz", TaskFiles.ExtraHeldOutFile }.Select(file => Path.Combine(task.Spec.Name, file)))
+            .Where(file => File.Exists(Path.Combine(tasksDir ?? DefaultTasksDir, file)))];
+
     /// <summary>The held-out keys of the given tasks only.</summary>
     public static IReadOnlySet<string> HeldOutTexts(IEnumerable<EmbeddedTask> tasks, string? tasksDir = null)
     {
