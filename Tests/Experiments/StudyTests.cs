@@ -100,7 +100,7 @@ public class StudyTests
         var directory = TempDirectory();
         using var first = StudyLock.Acquire(directory);
         var error = Assert.Throws<InputError>(() => StudyLock.Acquire(directory));
-        Assert.That(error!.Message, Does.Contain("another `workbench run`"));
+        Assert.That(error!.Message, Does.Contain("another process is writing this study"));
     }
 
     [Test]
@@ -109,7 +109,7 @@ public class StudyTests
         var directory = TempDirectory();
         File.WriteAllText(Path.Combine(directory, StudyLock.FileName), "999999999");
         using var taken = StudyLock.Acquire(directory);
-        Assert.That(File.ReadAllText(Path.Combine(directory, StudyLock.FileName)), Is.EqualTo(Environment.ProcessId.ToString()));
+        Assert.That(RunLock.ReadHolder(directory)!.Process.Pid, Is.EqualTo(Environment.ProcessId));
     }
 
     static StudySpec Read(string json)
