@@ -26,11 +26,11 @@ public static class SeedSweep
     {
         if (jobs < 1) throw new InputError($"--jobs {jobs}: expected a positive number");
         foreach (var plan in plans) Runs.RunFolder.Check(plan.Folder, plan.Identity, forceNew);
-        var metrics = jobs == 1 ? [.. plans.Select(plan => FineTuneRun.Run(plan, forceNew))] : RunWorkers(plans, jobs, workerArguments);
+        var metrics = jobs == 1 ? [.. plans.Select(plan => FineTuneRun.Run(plan, forceNew))] : RunWorkers(plans, jobs, forceNew, workerArguments);
         return Summarize(metrics, output);
     }
 
-    static List<FineTuneMetrics> RunWorkers(IReadOnlyList<Runs.RunPlan> plans, int jobs, Func<Runs.RunPlan, int, string[]> workerArguments)
+    static List<FineTuneMetrics> RunWorkers(IReadOnlyList<Runs.RunPlan> plans, int jobs, bool forceNew, Func<Runs.RunPlan, int, string[]> workerArguments)
     {
         var threads = Math.Max(1, Environment.ProcessorCount / jobs);
         var failures = new List<string>();
@@ -38,7 +38,7 @@ public static class SeedSweep
         {
             Parallel.ForEach(plans, new ParallelOptions { MaxDegreeOfParallelism = jobs }, plan =>
             {
-                if (Runs.RunFolder.IsFinished(plan.Folder, plan.Identity)) return;
+                if (!forceNew && Runs.RunFolder.IsFinished(plan.Folder, plan.Identity)) return;
                 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(plan.Folder))!);
                 var stderr = new List<string>();
                 int exitCode;
