@@ -169,4 +169,16 @@ public class CommittedSpecTests
             Assert.That(parse.Errors.Select(e => e.Message), Is.Empty, string.Join(' ', cell.Arguments));
         }
     }
+
+    /// <summary>Planning checks every input of every cell (tasks, methods, nested options, the shipped base) and gives each cell the identity of its run.</summary>
+    [TestCaseSource(nameof(Specs))]
+    public void EveryCellOfASpecPlansToOneRunInItsFolder(string path)
+    {
+        var spec = StudySpec.Read(path);
+        var directory = Path.Combine(Path.GetTempPath(), "probing-plan-" + Guid.NewGuid().ToString("N"), spec.Name);
+        var cells = global::Probing.Workbench.Commands.RunCommand.PlanCells(path, StudyGrid.Expand(spec, directory, []), directory);
+        Assert.That(cells.Where(c => c.Identity is null).Select(c => c.Id), Is.Empty);
+        Assert.That(cells.Select(c => c.Identity!.Hash).Distinct().Count(), Is.EqualTo(cells.Count), "every cell is a different run");
+        Assert.That(Directory.Exists(directory), Is.False, "planning writes nothing");
+    }
 }
