@@ -33,15 +33,15 @@ cat >"$spec" <<'EOF'
 { "name": "kill-trials", "description": "four short fine-tunes for the kill -9 trials",
   "runs": [ { "command": "finetune", "grid": { "method": ["r4f", "sda"], "seed": [1, 2] },
               "options": { "task": "fine-foods" },
-              "set": { "max_steps": 20, "max_length": 32, "checkpoint_every": 4, "eval_every": 10 } } ] }
+              "set": { "max_steps": 12, "max_length": 32, "checkpoint_every": 3, "eval_every": 6 } } ] }
 EOF
 
 # The command line of a scenario writing into $1.
 command_of() {
   local scenario=$1 dir=$2
   case "$scenario" in
-    finetune-*) echo "$workbench --threads 1 finetune --task fine-foods --method ${scenario#finetune-} --seed 1 --set max_steps=24 --set max_length=32 --set checkpoint_every=3 --set eval_every=8 --out $dir" ;;
-    pretrain) echo "$workbench --threads 1 pretrain --preset tiny --set steps=200 --set checkpoint_every=10 --out $dir" ;;
+    finetune-*) echo "$workbench --threads 1 finetune --task fine-foods --method ${scenario#finetune-} --seed 1 --set max_steps=16 --set max_length=32 --set checkpoint_every=2 --set eval_every=5 --out $dir" ;;
+    pretrain) echo "$workbench --threads 1 pretrain --preset tiny --set steps=120 --set checkpoint_every=10 --out $dir" ;;
     study) echo "$workbench --threads 2 run $spec --jobs 2 --out $dir" ;;
   esac
 }
