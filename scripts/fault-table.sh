@@ -32,8 +32,8 @@ row() { printf '| %s | %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4" "$5" >>"$table
 compared_files() { (cd "$1" && find . -type f ! -name manifest.json ! -name '*.log' ! -name study.json ! -name SHA256SUMS ! -name .lock ! -path '*/.superseded/*' | sort); }
 normalized() {
   case "$1" in
-    *.csv) awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) drop[i] = ($i ~ /seconds/) } { l = ""; for (i = 1; i <= NF; i++) if (!drop[i]) l = l (l == "" ? "" : ",") $i; print l }' "$1" ;;
-    *.json) grep -v -E '"[a-z_]*seconds"' "$1" ;;
+    *.csv) awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) drop[i] = (tolower($i) ~ /seconds/) } { l = ""; for (i = 1; i <= NF; i++) if (!drop[i]) l = l (l == "" ? "" : ",") $i; print l }' "$1" ;;
+    *.json) grep -v -i -E '"[a-z_]*seconds"' "$1" ;;
     *) cat "$1" ;;
   esac
 }

@@ -55,9 +55,9 @@ compared_files() {
 # A file as compared: CSV without *seconds* columns, JSON without *seconds* keys, anything else as it is.
 normalized() {
   case "$1" in
-    *.csv) awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) drop[i] = ($i ~ /seconds/) }
+    *.csv) awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) drop[i] = (tolower($i) ~ /seconds/) }
                     { line = ""; for (i = 1; i <= NF; i++) if (!drop[i]) line = line (line == "" ? "" : ",") $i; print line }' "$1" ;;
-    *.json) grep -v -E '"[a-z_]*seconds"' "$1" ;;
+    *.json) grep -v -i -E '"[a-z_]*seconds"' "$1" ;;
     *) cat "$1" ;;
   esac
 }
