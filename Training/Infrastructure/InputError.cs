@@ -6,6 +6,9 @@ namespace Probing.Training.Infrastructure;
 /// </summary>
 public sealed class InputError(string message, Exception? inner = null) : Exception(message, inner)
 {
+    /// <summary>The config key the error is about, when it is an unknown key (so a caller can say where that key came from).</summary>
+    public string? UnknownKey { get; init; }
+
     public static InputError InFile(string path, string problem) => new($"{path}: {problem}");
     public static InputError AtLine(string path, int line, string problem) => new($"{path}:{line}: {problem}");
 }

@@ -29,7 +29,7 @@ public static class ConfigOverrides
     }
 
     static InputError UnknownKey(string assignment, string key, JsonObject level) =>
-        new($"--set {assignment}: unknown key '{key}'; valid keys here: {string.Join(", ", level.Select(kv => kv.Key))}");
+        new($"--set {assignment}: unknown key '{key}'; valid keys here: {string.Join(", ", level.Select(kv => kv.Key))}") { UnknownKey = key };
 
     /// <summary>A JSON literal (number, true/false, null, array, object) or else a plain string.</summary>
     static JsonNode? ParseValue(string text)

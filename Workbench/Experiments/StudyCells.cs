@@ -23,6 +23,10 @@ public static class StudyCells
             {
                 runs = plan(cell.Arguments);
             }
+            catch (Training.Infrastructure.InputError error) when (error.UnknownKey is { } key)
+            {
+                throw new Training.Infrastructure.InputError($"{cell.Id}: '{key}' is neither an option of `{cell.Arguments[0]}` nor a config key ({error.Message})", error);
+            }
             catch (Training.Infrastructure.InputError error)
             {
                 throw new Training.Infrastructure.InputError($"{cell.Id} (workbench {string.Join(' ', cell.Arguments)}): {error.Message}", error);

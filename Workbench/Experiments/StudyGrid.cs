@@ -10,7 +10,13 @@ namespace Probing.Workbench.Experiments;
 /// </summary>
 public sealed record GridCell(string Id, IReadOnlyList<string> Arguments, Runs.RunIdentity? Identity = null);
 
-/// <summary>Expands a spec into cells: the cartesian product of each group's grid, in spec order.</summary>
+/// <summary>
+/// Expands a spec into cells: the cartesian product of each group's grid, in spec order. A grid key
+/// that names an option of the group's command becomes that option (<c>"seed": [1, 2]</c> →
+/// <c>--seed 1</c>); any other key is a config key and becomes an override (<c>"learning_rate": [1e-4]</c>
+/// or <c>"method.eps": [1e-5]</c> → <c>--set learning_rate=0.0001</c>), which planning checks like
+/// every <c>--set</c> (an unknown key is an error naming the spec and the key before anything runs).
+/// </summary>
 public static class StudyGrid
 {
     /// <param name="extraOverrides">Extra <c>--set</c> assignments for every cell (e.g. from <c>workbench run --set</c>).</param>
@@ -20,13 +26,18 @@ public static class StudyGrid
         var cells = new List<GridCell>();
         foreach (var group in spec.Runs)
         {
+            var options = CommandOptionNames(group.Command);
             foreach (var combination in Combinations([.. group.Grid]))
             {
                 var id = combination.Count == 0
                     ? group.FolderName
                     : $"{group.FolderName}/{string.Join("_", combination.Select(c => $"{c.Key}-{Slug(c.Value)}"))}";
                 var arguments = new List<string> { group.Command };
-                foreach (var (key, value) in combination) arguments.AddRange([$"--{key}", Text(value)]);
+                foreach (var (key, value) in combination)
+                {
+                    if (options is null || options.Contains(key)) arguments.AddRange([$"--{key}", Text(value)]);
+                    else arguments.AddRange(["--set", $"{key}={Raw(value)}"]);
+                }
                 foreach (var (key, value) in group.Options)
                 {
                     arguments.Add($"--{key}");
@@ -44,6 +55,16 @@ public static class StudyGrid
         if (duplicate is not null)
             throw new Training.Infrastructure.InputError($"study '{spec.Name}': two runs would share the folder {duplicate.Key}; give the groups distinct names");
         return cells;
+    }
+
+    /// <summary>The option names (without dashes) the command accepts, its recursive global ones included; null for an unknown command (planning reports it).</summary>
+    static HashSet<string>? CommandOptionNames(string commandName)
+    {
+        var root = Cli.CreateRoot();
+        var command = root.Subcommands.FirstOrDefault(c => c.Name == commandName);
+        if (command is null) return null;
+        return [.. command.Options.Concat(root.Options.Where(o => o.Recursive))
+            .SelectMany(o => o.Aliases.Append(o.Name)).Select(name => name.TrimStart('-'))];
     }
 
     static IEnumerable<List<(string Key, JsonElement Value)>> Combinations(List<KeyValuePair<string, List<JsonElement>>> axes)
