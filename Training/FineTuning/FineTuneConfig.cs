@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Probing.Training.Data;
 using Probing.Training.Infrastructure;
 using Probing.Training.Regularizers;
 
@@ -15,7 +16,14 @@ public sealed record FineTuneConfig
     public int Epochs { get; init; } = 3;
     /// <summary>When positive, the number of steps (overrides <see cref="Epochs"/>).</summary>
     public int MaxSteps { get; init; }
+    /// <summary>Examples per forward/backward pass; an optimizer step sees <see cref="BatchSize"/> × <see cref="GradAccumSteps"/>.</summary>
     public int BatchSize { get; init; } = 32;
+    /// <summary>
+    /// Micro-batches whose gradients are accumulated (and averaged) before each optimizer step, so a
+    /// large effective batch fits in memory; the steps, batch order and result are those of one batch of
+    /// batch_size × grad_accum_steps (Hugging Face's gradient_accumulation_steps, fairseq's update_freq).
+    /// </summary>
+    public int GradAccumSteps { get; init; } = 1;
     public int MaxLength { get; init; } = 128;
     /// <summary>Peak learning rate; larger than BERT-base's 2e-5 because the shipped base is small.</summary>
     public double LearningRate { get; init; } = 1e-4;
@@ -27,6 +35,10 @@ public sealed record FineTuneConfig
     /// <summary>Evaluate on dev every N steps (0 = at the end of every epoch), and always at the end.</summary>
     public int EvalEvery { get; init; }
     public int EvalBatchSize { get; init; } = 64;
+    /// <summary>Stop after this many evaluations in a row without a new best <see cref="SelectionMetric"/> (0 = never stop early).</summary>
+    public int Patience { get; init; }
+    /// <summary>The dev metric that picks the best checkpoint and drives early stopping (any metric of the task; empty = the task's main metric).</summary>
+    public string SelectionMetric { get; init; } = "";
     public int CheckpointEvery { get; init; } = 200;
     /// <summary>Start from the model folder's own head (its label count must match the task) instead of a fresh one.</summary>
     public bool ReuseHead { get; init; }
@@ -40,6 +52,8 @@ public sealed record FineTuneConfig
         Require(Epochs > 0 || MaxSteps > 0, "epochs", "a positive number (or max_steps > 0)");
         Require(MaxSteps >= 0, "max_steps", "0 or a positive number");
         Require(BatchSize > 0, "batch_size", "a positive number");
+        Require(GradAccumSteps > 0, "grad_accum_steps", "a positive number");
+        Require(Patience >= 0, "patience", "0 (off) or a positive number of evaluations");
         Require(MaxLength >= 3, "max_length", "at least 3");
         Require(LearningRate > 0, "learning_rate", "a positive number");
         Require(WarmupFraction is >= 0 and < 1, "warmup_fraction", "a fraction in [0, 1)");
@@ -50,5 +64,14 @@ public sealed record FineTuneConfig
         Require(CheckpointEvery > 0, "checkpoint_every", "a positive number of steps");
         Require(Method.LabelSmoothing is >= 0 and < 1, "method.label_smoothing", "a value in [0, 1)");
         return this;
+    }
+
+    /// <summary>The metric that selects the best evaluation on this task; an unknown name is an error listing the task's metrics.</summary>
+    public MetricKind Selection(TaskSpec task)
+    {
+        if (SelectionMetric.Length == 0) return task.PrimaryMetric;
+        foreach (var metric in task.Metrics)
+            if (TaskScore.Name(metric) == SelectionMetric) return metric;
+        throw new InputError($"fine-tune config selection_metric: '{SelectionMetric}' is not a metric of task {task.Name}; its metrics: {string.Join(", ", task.Metrics.Select(TaskScore.Name))}");
     }
 }

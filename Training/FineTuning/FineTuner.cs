@@ -32,6 +32,8 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
 {
     public const string BestFolder = "best", LastFolder = "last", CheckpointFolder = "checkpoints", EvalLogFile = "eval_log.csv";
 
+    MetricKind selection;
+
     string RunPath(string name) => Path.Combine(runDirectory, name);
 
     /// <summary>Fine-tunes the encoder of a model folder (a base, or a fine-tuned run's <c>best/</c>), with a fresh head unless <c>reuse_head</c>.</summary>
@@ -61,8 +63,9 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
     public static void Check(FineTuneConfig config, TaskData task)
     {
         config.Validate();
-        if (task.Train.Count < config.BatchSize)
-            throw new InputError($"task {task.Spec.Name} has {task.Train.Count} training examples, fewer than one batch of {config.BatchSize} (batch_size)");
+        config.Selection(task.Spec);
+        if (task.Train.Count < config.BatchSize * config.GradAccumSteps)
+            throw new InputError($"task {task.Spec.Name} has {task.Train.Count} training examples, fewer than one batch of {config.BatchSize * config.GradAccumSteps} (batch_size × grad_accum_steps)");
     }
 
     FineTuneResult Train(EncoderConfig startConfig, Action<SequenceClassifier> initialize)
@@ -71,7 +74,8 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
         var spec = task.Spec;
         var train = new EncodedExamples(task.Train, spec, tokenizer, Math.Min(config.MaxLength, startConfig.MaxPositionEmbeddings));
         var dev = new EncodedExamples(task.Dev, spec, tokenizer, Math.Min(config.MaxLength, startConfig.MaxPositionEmbeddings));
-        var order = new BatchOrder(train.Count, config.BatchSize, config.Seed);
+        var order = new BatchOrder(train.Count, config.BatchSize * config.GradAccumSteps, config.Seed);
+        selection = config.Selection(spec);
         var totalSteps = config.MaxSteps > 0 ? config.MaxSteps : config.Epochs * order.BatchesPerEpoch;
         var evalEvery = config.EvalEvery > 0 ? config.EvalEvery : order.BatchesPerEpoch;
         var modelConfig = startConfig with { HiddenDropoutProb = config.Dropout, AttentionProbsDropoutProb = config.Dropout };
@@ -93,12 +97,15 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
         TaskScore? lastScore = null;
         student.train();
 
-        for (int step = start; step < totalSteps; step++)
+        // A run that stopped early but was killed before it finished resumes into its stopped state.
+        var stopped = EarlyStopping.ShouldStop(Selections(evaluations), config.Patience);
+        var steps = start;
+        for (int step = start; step < totalSteps && !stopped; step++)
         {
             using (var scope = NewDisposeScope())
             {
                 manual_seed(config.Seed * 1_000_003L + step);
-                var loss = regularizer.Backward(train.Batch(order.Batch(step)));
+                var loss = AccumulateGradients(regularizer, train, order.Batch(step), parameters);
                 var gradNorm = nn.utils.clip_grad_norm_(parameters, config.ClipNorm);
                 if (!double.IsFinite(loss.Total) || !double.IsFinite(gradNorm))
                     throw new TrainingDiverged($"{runDirectory}: the {MethodRegistry.KindOf(config.Method)} loss became {loss.Total} (gradient norm {gradNorm}) at step {step + 1}; "
@@ -111,10 +118,16 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
                 log.Add(new TrainLogRow(step + 1, loss.Total, loss.Terms, learningRate, gradNorm, Math.Round(elapsed, 3)));
                 progress.Report(new TrainingStatus($"{spec.Name} {MethodRegistry.KindOf(config.Method)}", step + 1, totalSteps, loss.Total, learningRate, TimeSpan.FromSeconds(elapsed)));
             }
+            steps = step + 1;
             var done = step + 1 == totalSteps;
             if ((step + 1) % evalEvery == 0 || done)
+            {
                 lastScore = EvaluateAndKeepBest(regularizer.EvaluationModel, dev, step + 1, evaluations, head);
-            if ((step + 1) % config.CheckpointEvery == 0 || done)
+                stopped = EarlyStopping.ShouldStop(Selections(evaluations), config.Patience);
+                if (stopped && !done)
+                    progress.Message($"step {step + 1}: no better dev {TaskScore.Name(selection)} in {config.Patience} evaluations; stopping early (best at step {evaluations.MaxBy(Selected)!.Step})");
+            }
+            if ((step + 1) % config.CheckpointEvery == 0 || done || stopped)
             {
                 TrainLog.Write(RunPath(TrainLog.FileName), regularizer.TermNames, log);
                 CsvTable.Write(RunPath(EvalLogFile), evaluations);
@@ -129,18 +142,18 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
         lastScore ??= Evaluator.Evaluate(final, dev, spec, task.Dev, config.EvalBatchSize);
         FineTunedModel.Save(RunPath(LastFolder), final, tokenizer, head);
         if (!Directory.Exists(RunPath(BestFolder))) FineTunedModel.Save(RunPath(BestFolder), final, tokenizer, head);
-        var best = evaluations.Count > 0 ? evaluations.MaxBy(e => e.Primary)! : new EvalLogRow(totalSteps, lastScore.Primary, Format(lastScore));
+        var best = evaluations.Count > 0 ? evaluations.MaxBy(Selected)! : new EvalLogRow(steps, lastScore.Primary, Format(lastScore));
         var encoder = new Encoder(final.Config);
         ModuleState.Load(encoder, final.Encoder.state_dict(), "fine-tuned encoder");
         encoder.eval();
-        return new FineTuneResult(encoder, ParseScore(best.Scores, spec), best.Step, lastScore, totalSteps,
+        return new FineTuneResult(encoder, ParseScore(best.Scores, spec, selection), best.Step, lastScore with { PrimaryMetric = selection }, steps,
             Math.Round(elapsedBefore + clock.Elapsed.TotalSeconds, 3), RunPath(BestFolder), RunPath(LastFolder));
     }
 
     TaskScore EvaluateAndKeepBest(SequenceClassifier model, EncodedExamples dev, int step, List<EvalLogRow> evaluations, HeadInfo head)
     {
         var score = Evaluator.Evaluate(model, dev, task.Spec, task.Dev, config.EvalBatchSize);
-        var isBest = evaluations.All(e => score.Primary > e.Primary);
+        var isBest = evaluations.All(e => score.Values[selection] > Selected(e));
         evaluations.Add(new EvalLogRow(step, score.Primary, Format(score)));
         if (isBest) FineTunedModel.Save(RunPath(BestFolder), model, tokenizer, head);
         progress.Message($"step {step}: dev {score}{(isBest ? " (best)" : "")}");
@@ -164,10 +177,36 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
     static string Format(TaskScore score) =>
         string.Join(" ", score.Values.Select(v => TaskScore.Name(v.Key) + "=" + v.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
 
-    static TaskScore ParseScore(string scores, TaskSpec spec)
+    static TaskScore ParseScore(string scores, TaskSpec spec, MetricKind primary)
     {
         var values = scores.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(part => part.Split('='))
             .ToDictionary(kv => spec.Metrics.First(m => TaskScore.Name(m) == kv[0]), kv => double.Parse(kv[1], System.Globalization.CultureInfo.InvariantCulture));
-        return new TaskScore(spec.PrimaryMetric, values);
+        return new TaskScore(primary, values);
+    }
+
+    /// <summary>The selection metric of a logged evaluation (its scores carry every metric at round-trip precision).</summary>
+    double Selected(EvalLogRow row) => ParseScore(row.Scores, task.Spec, selection).Primary;
+
+    List<double> Selections(IEnumerable<EvalLogRow> rows) => [.. rows.Select(Selected)];
+
+    /// <summary>
+    /// One optimizer step's gradients: the batch in <see cref="FineTuneConfig.GradAccumSteps"/> consecutive
+    /// micro-batches, each back-propagated by the method, and the summed gradients divided by their number:
+    /// the gradient of the whole batch's mean loss (every method's loss is a mean over its batch). Logged
+    /// losses are the micro-batches' mean.
+    /// </summary>
+    StepLoss AccumulateGradients(IRegularizer regularizer, EncodedExamples train, IReadOnlyList<int> batch, IReadOnlyList<TorchSharp.Modules.Parameter> parameters)
+    {
+        var parts = config.GradAccumSteps;
+        if (parts == 1) return regularizer.Backward(train.Batch(batch));
+        var size = batch.Count / parts;
+        var losses = new List<StepLoss>();
+        for (var i = 0; i < parts; i++)
+            losses.Add(regularizer.Backward(train.Batch([.. batch.Skip(i * size).Take(size)])));
+        using var divisor = ((double)parts).ToScalar();
+        using (no_grad())
+            foreach (var parameter in parameters)
+                parameter.grad?.div_(divisor);
+        return new StepLoss(losses.Average(l => l.Total), [.. Enumerable.Range(0, losses[0].Terms.Count).Select(t => losses.Average(l => l.Terms[t]))]);
     }
 }

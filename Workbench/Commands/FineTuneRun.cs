@@ -42,7 +42,7 @@ public static class FineTuneRun
         result.Encoder.Dispose();
         var finished = run.Finish();
         run.WriteMetrics(new FineTuneMetrics(
-            task.Spec.Name, Training.Regularizers.MethodRegistry.KindOf(config.Method), config.Seed, TaskScore.Name(task.Spec.PrimaryMetric),
+            task.Spec.Name, Training.Regularizers.MethodRegistry.KindOf(config.Method), config.Seed, TaskScore.Name(config.Selection(task.Spec)),
             result.BestDev.Primary, result.BestStep, Named(result.BestDev), Named(result.LastDev), result.Steps, result.TrainSeconds, finished.WallSeconds ?? 0));
     }
 
