@@ -22,8 +22,8 @@ public static class HfTensorNames
     public static Dictionary<string, string> Map(IEnumerable<string> fileNames, string modelType, IReadOnlyCollection<string> encoderNames, string source)
     {
         var names = fileNames.ToList();
-        var prefix = modelType + ".";
-        if (!names.Any(n => n.StartsWith(prefix, StringComparison.Ordinal))) prefix = "";
+        // The workbench's own classifier folders keep the encoder under bert. whatever its model type.
+        var prefix = new[] { modelType + ".", "bert." }.FirstOrDefault(p => names.Any(n => n.StartsWith(p, StringComparison.Ordinal))) ?? "";
         var mapping = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in names)
         {

@@ -35,8 +35,33 @@ public static class FineTunedModel
     public static void Save(string directory, SequenceClassifier model, ITextTokenizer tokenizer, HeadInfo head)
     {
         EncoderCheckpoint.Save(directory, model.Config, model);
-        VocabularyFile.Write(Path.Combine(directory, ModelFolder.VocabularyFile), tokenizer.Vocabulary);
+        if (tokenizer is ByteLevelBpeTextTokenizer bpe) bpe.WriteFiles(directory);
+        else VocabularyFile.Write(Path.Combine(directory, ModelFolder.VocabularyFile), tokenizer.Vocabulary);
         Json.Write(Path.Combine(directory, HeadInfo.FileName), head);
+    }
+
+    /// <summary>
+    /// A model folder as given, or a fine-tuning run folder's <c>best/</c> when the folder itself holds no
+    /// model (what <c>probe</c> and <c>export</c> accept).
+    /// </summary>
+    public static string ModelOrRunBest(string directory)
+    {
+        var best = Path.Combine(directory, FineTuner.BestFolder);
+        return !File.Exists(Path.Combine(directory, EncoderCheckpoint.ConfigFile)) && File.Exists(Path.Combine(best, EncoderCheckpoint.WeightsFile)) ? best : directory;
+    }
+
+    /// <summary>The folder's head in Hugging Face's form (R4F's spectrally normalised projection folded into a plain linear layer), with its labels.</summary>
+    public static HfClassificationHead ExportHead(string directory)
+    {
+        var head = ReadHead(directory);
+        using var model = new SequenceClassifier(EncoderCheckpoint.ReadConfig(directory), head.Outputs, head.SpectralNorm);
+        var path = Path.Combine(directory, EncoderCheckpoint.WeightsFile);
+        var tensors = StateDictFile.Read(path);
+        ModuleState.Load(model, tensors, path);
+        foreach (var t in tensors.Values) t.Dispose();
+        model.eval();
+        var (denseWeight, denseBias, outWeight, outBias) = model.Head.AsPlainLinear();
+        return new HfClassificationHead(head.Labels, denseWeight, denseBias, outWeight, outBias);
     }
 
     public static bool HasHead(string directory) => File.Exists(Path.Combine(directory, HeadInfo.FileName));

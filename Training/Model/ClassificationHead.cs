@@ -37,6 +37,21 @@ public sealed class ClassificationHead : ExplicitModule
         return outProjection.forward(dropout.forward(hidden));
     }
 
+    /// <summary>
+    /// The head as two plain linear layers (copies, detached): dense, and the output projection with a
+    /// spectrally normalised weight divided by its σ exactly as a forward in eval mode does.
+    /// </summary>
+    public (Tensor DenseWeight, Tensor DenseBias, Tensor OutWeight, Tensor OutBias) AsPlainLinear()
+    {
+        using var _ = no_grad();
+        return outProjection switch
+        {
+            Linear linear => (dense.weight!.detach().clone(), dense.bias!.detach().clone(), linear.weight!.detach().clone(), linear.bias!.detach().clone()),
+            SpectralNormLinear spectral => (dense.weight!.detach().clone(), dense.bias!.detach().clone(), spectral.NormalizedWeight().detach(), spectral.Bias.detach().clone()),
+            _ => throw new InvalidOperationException($"unknown output projection {outProjection.GetType().Name}"),
+        };
+    }
+
     /// <summary>BERT init (N(0, std²) weights, zero biases) from a generator of its own, so the head does not depend on the global seed.</summary>
     public void Initialize(double std, int seed)
     {

@@ -59,11 +59,22 @@ public sealed class SpectralNormLinear : nn.Module<Tensor, Tensor>
         if (training)
             using (no_grad())
                 for (int i = 0; i < IterationsPerForward; i++) PowerIteration();
+        return nn.functional.linear(input, NormalizedWeight(), bias);
+    }
+
+    /// <summary>
+    /// W / σ with σ = uᵀWv from the current u and v: the weight a forward uses (without its power
+    /// iteration). An export folds it into a plain linear layer with the same outputs.
+    /// </summary>
+    public Tensor NormalizedWeight()
+    {
         // Clones, as PyTorch takes them: the next forward updates u and v in place, and this
         // forward's backward pass still needs the values it used.
         var sigma = u.clone().dot(weight.mv(v.clone()));
-        return nn.functional.linear(input, weight / sigma, bias);
+        return weight / sigma;
     }
+
+    public Parameter Bias => bias;
 
     /// <summary>Current estimate of the largest singular value of W.</summary>
     public double Sigma()

@@ -67,7 +67,19 @@ public sealed partial class ByteLevelBpeTextTokenizer : ITextTokenizer
         {
             throw InputError.InFile(mergesPath, $"not a readable BPE merges file ({e.Message.Split('\n')[0]})");
         }
-        return new ByteLevelBpeTextTokenizer(ids, pieces, bpe, vocabularyPath);
+        return new ByteLevelBpeTextTokenizer(ids, pieces, bpe, vocabularyPath)
+        {
+            fileContents = (File.ReadAllBytes(vocabularyPath), File.ReadAllBytes(mergesPath)),
+        };
+    }
+
+    (byte[] Vocabulary, byte[] Merges) fileContents;
+
+    /// <summary>Writes the tokenizer's two files, byte for byte as they were read, into a model folder.</summary>
+    public void WriteFiles(string directory)
+    {
+        AtomicFile.Write(Path.Combine(directory, VocabularyFile), temp => File.WriteAllBytes(temp, fileContents.Vocabulary));
+        AtomicFile.Write(Path.Combine(directory, MergesFile), temp => File.WriteAllBytes(temp, fileContents.Merges));
     }
 
     static Dictionary<string, int> ReadVocabulary(string path)

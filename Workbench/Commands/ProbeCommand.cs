@@ -116,8 +116,7 @@ public static class ProbeCommand
         var models = new List<ProbedModel>();
         if (checkpoint is not null)
         {
-            var runBest = Path.Combine(checkpoint, "best");
-            var folder = ModelFolder.Resolve(File.Exists(Path.Combine(runBest, EncoderCheckpoint.WeightsFile)) ? runBest : checkpoint);
+            var folder = ModelFolder.Resolve(FineTunedModel.ModelOrRunBest(checkpoint));
             var label = Path.GetFileName(folder.Path) is "best" or "last" ? Path.GetFileName(Path.GetDirectoryName(folder.Path))! : Path.GetFileName(folder.Path);
             var method = FineTunedModel.HasHead(folder.Path) ? FineTunedModel.ReadHead(folder.Path).Method : "";
             models.Add(new ProbedModel(ProbedModel.CheckpointRole, new CheckpointFeatureSource(label, folder), method));
