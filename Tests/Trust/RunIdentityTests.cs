@@ -74,7 +74,7 @@ public class RunIdentityTests
         Assert.That(config["inputs"]!["model"]!["files"]!["model.safetensors"]!.GetValue<string>(),
             Is.EqualTo(Training.Infrastructure.FileDigest.Sha256(Path.Combine(model, EncoderCheckpoint.WeightsFile))), "the sha256sum of the weights");
         Assert.That(config["inputs"]!["model"]!["files"]!.AsObject().Select(f => f.Key), Is.EquivalentTo(new[] { "model.safetensors", "config.json", "vocab.txt" }));
-        Assert.That(config["inputs"]!["glue"]!["files"]!.AsObject().Select(f => f.Key), Is.EquivalentTo(new[] { "RTE/train.tsv", "RTE/dev.tsv" }));
+        Assert.That(config["inputs"]!["glue"]!["files"]!.AsObject().Select(f => f.Key), Is.EquivalentTo(new[] { "RTE/train.tsv", "RTE/dev.tsv", "RTE/test.tsv" }), "the test file too: its predictions are part of the result");
         Assert.That(config["inputs"]!["glue"]!["path"]!.GetValue<string>(), Is.EqualTo(glue));
     }
 

@@ -17,6 +17,12 @@ public sealed record Example(string Text1, string? Text2, int Label, double Scor
 /// </summary>
 public sealed record TaskData(TaskSpec Spec, IReadOnlyDictionary<string, IReadOnlyList<Example>> Splits)
 {
+    /// <summary>Unlabelled sets whose predictions go to a benchmark's server (GLUE's test files); empty for most tasks.</summary>
+    public IReadOnlyList<UnlabeledSet> Unlabeled { get; init; } = [];
+
+    /// <summary>Labelled evaluation splits beside dev, scored with the same model (MNLI's dev_mismatched).</summary>
+    public IEnumerable<string> ExtraDevSplits => Splits.Keys.Where(name => name.StartsWith("dev_", StringComparison.Ordinal));
+
     public IReadOnlyList<Example> Train => Split("train");
     public IReadOnlyList<Example> Dev => Split("dev");
     public IReadOnlyList<Example>? Test => Splits.GetValueOrDefault("test");
@@ -25,3 +31,9 @@ public sealed record TaskData(TaskSpec Spec, IReadOnlyDictionary<string, IReadOn
         Splits.TryGetValue(name, out var split) ? split
             : throw new ArgumentException($"task {Spec.Name} has no split '{name}' (it has {string.Join(", ", Splits.Keys)})");
 }
+
+/// <summary>
+/// Texts without labels, each with the index the benchmark names it by, and the file its predictions
+/// go to (e.g. GLUE's <c>MNLI-m.tsv</c>). <see cref="Source"/> is the file they were read from.
+/// </summary>
+public sealed record UnlabeledSet(string Submission, string Source, IReadOnlyList<string> Indices, IReadOnlyList<(string Text1, string? Text2)> Texts);

@@ -65,7 +65,9 @@ public static class TaskCatalog
         if (EmbeddedSuite.Find(name) is { } embedded)
             return (EmbeddedSuite.DefaultTasksDir, [.. SplitAssignment.Names.Select(split => Path.Combine(embedded.Spec.Name, split + ".tsv.gz"))]);
         if (GlueTasks.Find(name) is { } glue)
-            return glueDir != null ? (Path.GetFullPath(glueDir), [.. glue.Files.Select(f => Path.Combine(glue.Folder, f.File))])
+            return glueDir != null
+                ? (Path.GetFullPath(glueDir), [.. glue.Files.Select(f => Path.Combine(glue.Folder, f.File)),
+                    .. glue.TestFiles.Select(t => t.File).Where(file => File.Exists(Path.Combine(glueDir, file)))])
                 : throw new InputError($"task '{name}' is a GLUE task: pass --data-dir <folder holding {glue.Folder}/>");
         throw UnknownTask(name);
     }

@@ -66,6 +66,20 @@ public sealed record FineTuneConfig
         return this;
     }
 
+    /// <summary>
+    /// The config with its batch capped to a training set smaller than one batch (a GLUE task such as
+    /// WNLI or a small subset), and a note saying so; unchanged (note null) when the set holds a batch.
+    /// </summary>
+    public (FineTuneConfig Config, string? Note) FitTo(int trainExamples)
+    {
+        if (trainExamples <= 0 || trainExamples >= BatchSize * GradAccumSteps) return (this, null);
+        var capped = GradAccumSteps > 1 && trainExamples / GradAccumSteps >= 1
+            ? this with { BatchSize = trainExamples / GradAccumSteps }
+            : this with { BatchSize = trainExamples, GradAccumSteps = 1 };
+        return (capped, $"batch_size {BatchSize}{(GradAccumSteps > 1 ? $" × grad_accum_steps {GradAccumSteps}" : "")} is more than the {trainExamples} training examples; "
+            + $"capped to batch_size {capped.BatchSize}{(capped.GradAccumSteps > 1 ? $" × grad_accum_steps {capped.GradAccumSteps}" : "")}");
+    }
+
     /// <summary>The metric that selects the best evaluation on this task; an unknown name is an error listing the task's metrics.</summary>
     public MetricKind Selection(TaskSpec task)
     {

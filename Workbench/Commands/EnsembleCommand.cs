@@ -33,7 +33,9 @@ public static class EnsembleCommand
             foreach (var folder in folders)
                 if (!FineTunedModel.HasHead(folder)) throw InputError.InFile(Path.Combine(folder, HeadInfo.FileName), "not a fine-tuned model folder (no head.json)");
             var task = TaskCatalog.Load(FineTunedModel.ReadHead(folders[0]).Task, parse.GetValue(dataDir));
-            var rows = Evaluate(folders, task);
+            var path0 = parse.GetValue(output)!;
+            var submissionDirectory = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path0))!, Path.GetFileNameWithoutExtension(path0) + "-" + HeldOutPredictions.SubmissionFolder);
+            var rows = Evaluate(folders, task, submissionDirectory);
             foreach (var row in rows) AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant($"{row.Model}: dev {row.Metric} {row.Dev:F4}")));
             var path = parse.GetValue(output)!;
             CsvTable.Write(path, rows);
@@ -45,7 +47,8 @@ public static class EnsembleCommand
     }
 
     /// <summary>Each member, the voted ensemble and the averaged model on the task's dev split.</summary>
-    public static List<EnsembleRow> Evaluate(IReadOnlyList<string> folders, TaskData task)
+    /// <param name="submissionDirectory">Where the voted ensemble's test-set predictions go (GLUE submission files), when the task has test sets.</param>
+    public static List<EnsembleRow> Evaluate(IReadOnlyList<string> folders, TaskData task, string? submissionDirectory = null)
     {
         var tokenizer = ModelFolder.Resolve(folders[0]).LoadTokenizer();
         var members = folders.Select(f => FineTunedModel.Load(f, task.Spec)).ToList();
@@ -63,6 +66,16 @@ public static class EnsembleCommand
             using (var voted = Ensembles.Vote(logits)) rows.Add(Row($"voted ({members.Count})", Evaluator.Score(voted, task.Spec, task.Dev)));
             using (var averaged = Ensembles.AverageParameters(members)) rows.Add(Row($"averaged ({members.Count})", Evaluator.Evaluate(averaged, dev, task.Spec, task.Dev, 64)));
             foreach (var l in logits) l.Dispose();
+            if (submissionDirectory is not null)
+            {
+                var written = HeldOutPredictions.WriteSubmission(task, tokenizer, maxLength, submissionDirectory, examples =>
+                {
+                    var each = members.Select(m => Evaluator.Logits(m, examples, 64)).ToList();
+                    try { return Ensembles.Vote(each); }
+                    finally { foreach (var l in each) l.Dispose(); }
+                });
+                if (written.Count > 0) AnsiConsole.MarkupLine(Markup.Escape($"voted test-set predictions: {string.Join(", ", written.Select(Path.GetFileName))} in {submissionDirectory}"));
+            }
             return rows;
         }
         finally

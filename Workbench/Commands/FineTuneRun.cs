@@ -10,7 +10,8 @@ namespace Probing.Workbench.Commands;
 public sealed record FineTuneMetrics(
     string Task, string Method, int Seed, string Metric, double BestDev, int BestStep,
     IReadOnlyDictionary<string, double> BestScores, IReadOnlyDictionary<string, double> LastScores,
-    int Steps, double TrainSeconds, double WallSeconds);
+    int Steps, double TrainSeconds, double WallSeconds,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>>? OtherDev = null, IReadOnlyList<string>? Submission = null, IReadOnlyList<string>? Notes = null);
 
 /// <summary>One fine-tuning config as a run: identity, and what it writes (logs, best/ and last/, metrics.json).</summary>
 public static class FineTuneRun
@@ -23,6 +24,7 @@ public static class FineTuneRun
     /// </summary>
     public static RunPlan Plan(FineTuneConfig config, TaskData task, string? glueDir, ModelFolder model, string folder)
     {
+        (config, var note) = config.FitTo(task.Train.Count);
         FineTuner.Check(config, task);
         model.Validate();
         if (config.ReuseHead)
@@ -32,18 +34,32 @@ public static class FineTuneRun
             FineTunedModel.ReadHead(model.Path).CheckFits(task.Spec, model.File(HeadInfo.FileName));
         }
         var identity = RunIdentity.Of(Kind, config, RunInputs.Tasks([task.Spec.Name], glueDir).With("model", RunInputs.Model(model)));
-        return new RunPlan(folder, identity, "finetune", config.Seed, run => Execute(config, task, model, run));
+        return new RunPlan(folder, identity, "finetune", config.Seed, run => Execute(config, task, model, run, note));
     }
 
-    static void Execute(FineTuneConfig config, TaskData task, ModelFolder model, RunFolder run)
+    static void Execute(FineTuneConfig config, TaskData task, ModelFolder model, RunFolder run, string? note)
     {
+        if (note is not null) Console.WriteLine($"note: {note}");
         var title = $"{task.Spec.Name} {Training.Regularizers.MethodRegistry.KindOf(config.Method)} seed {config.Seed}";
         var result = Terminal.ConsoleProgress.Run(title, progress => FineTuner.Run(config, task, model, run.Path, progress));
         result.Encoder.Dispose();
+        // The best model's scores on the other dev splits (MNLI mismatched) and its test-set predictions, before DONE.
+        var bestFolder = ModelFolder.Resolve(result.BestFolder);
+        var tokenizer = bestFolder.LoadTokenizer();
+        using var best = FineTunedModel.Load(result.BestFolder, task.Spec);
+        var maxLength = Math.Min(config.MaxLength, best.Config.MaxPositionEmbeddings);
+        var otherDev = HeldOutPredictions.ExtraDevScores(best, tokenizer, task, maxLength, config.EvalBatchSize);
+        var submission = HeldOutPredictions.WriteSubmission(task, tokenizer, maxLength, Path.Combine(run.Path, HeldOutPredictions.SubmissionFolder),
+            examples => Evaluator.Logits(best, examples, config.EvalBatchSize));
+        foreach (var (split, score) in otherDev) Console.WriteLine($"{split}: {score}");
+        if (submission.Count > 0) Console.WriteLine($"test-set predictions: {string.Join(", ", submission.Select(Path.GetFileName))} in {Path.Combine(run.Path, HeldOutPredictions.SubmissionFolder)}");
         var finished = run.Finish();
         run.WriteMetrics(new FineTuneMetrics(
             task.Spec.Name, Training.Regularizers.MethodRegistry.KindOf(config.Method), config.Seed, TaskScore.Name(config.Selection(task.Spec)),
-            result.BestDev.Primary, result.BestStep, Named(result.BestDev), Named(result.LastDev), result.Steps, result.TrainSeconds, finished.WallSeconds ?? 0));
+            result.BestDev.Primary, result.BestStep, Named(result.BestDev), Named(result.LastDev), result.Steps, result.TrainSeconds, finished.WallSeconds ?? 0,
+            otherDev.ToDictionary(kv => kv.Key, kv => Named(kv.Value)),
+            [.. submission.Select(path => Path.GetRelativePath(run.Path, path))],
+            note is null ? null : [note]));
     }
 
     /// <summary>Runs (or resumes) the plan; a finished run of the same identity is read back, not redone.</summary>

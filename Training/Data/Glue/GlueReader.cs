@@ -4,7 +4,8 @@ using Probing.Training.Infrastructure;
 namespace Probing.Training.Data.Glue;
 
 /// <summary>
-/// Reads a GLUE task from the official folder layout <c>&lt;dir&gt;/&lt;TASK&gt;/{train,dev}.tsv</c>.
+/// Reads a GLUE task from the official folder layout <c>&lt;dir&gt;/&lt;TASK&gt;/{train,dev,test}.tsv</c>
+/// (test files, and MNLI's <c>diagnostic/diagnostic.tsv</c>, only when present).
 /// Files are tab-separated without quoting (a <c>"</c> is an ordinary character). Malformed
 /// input is an <see cref="InputError"/> naming file and line: a missing folder or file, a wrong
 /// header, a line with the wrong number of columns, an unknown label, a score that is not a
@@ -63,7 +64,32 @@ public static class GlueReader
             splits[split] = examples;
             skipped[split] = skippedLines;
         }
-        return new Result(new TaskData(format.Spec, splits), skipped);
+        var tests = format.TestFiles.Where(t => File.Exists(Path.Combine(glueDir, t.File))).Select(t => ReadTest(t, Path.Combine(glueDir, t.File))).ToList();
+        return new Result(new TaskData(format.Spec, splits) { Unlabeled = tests }, skipped);
+    }
+
+    /// <summary>An unlabelled test file: the header as GLUE's, every line as wide, an index in the first column.</summary>
+    static UnlabeledSet ReadTest(GlueTestFile test, string path)
+    {
+        var indices = new List<string>();
+        var texts = new List<(string, string?)>();
+        var lineNumber = 0;
+        foreach (var line in TextFiles.ReadLines(path))
+        {
+            lineNumber++;
+            var fields = line.Split('\t');
+            if (lineNumber == 1)
+            {
+                if (!fields.SequenceEqual(test.Header))
+                    throw InputError.AtLine(path, 1, $"expected the header '{string.Join("\\t", test.Header)}', found '{string.Join("\\t", fields)}'");
+                continue;
+            }
+            if (fields.Length != test.Header.Count) throw InputError.AtLine(path, lineNumber, $"expected {test.Header.Count} tab-separated columns, found {fields.Length}");
+            indices.Add(fields[0]);
+            texts.Add((fields[test.Text1Column], test.Text2Column is int column ? fields[column] : null));
+        }
+        if (texts.Count == 0) throw InputError.InFile(path, "no examples");
+        return new UnlabeledSet(test.Submission, path, indices, texts);
     }
 
     static (IReadOnlyList<Example>, int) ReadSplit(GlueFormat format, string path)
