@@ -29,6 +29,7 @@ public static partial class Cli
         root.Options.Add(CommonOptions.Device);
         root.Options.Add(Debug);
         foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
+        CommonOptions.OfferRuntime(root);
         return root;
     }
 
@@ -41,7 +42,9 @@ public static partial class Cli
             return 128 + Posix.SIGTERM;
         }
         // Spectre assumes 80 columns when output is redirected; tables would wrap into unreadable logs.
-        if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 200;
+        // $COLUMNS (when exported) still says how wide the reader's terminal is.
+        if (Console.IsOutputRedirected)
+            Spectre.Console.AnsiConsole.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns >= 40 ? columns : 200;
         try
         {
             return CreateRoot().Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

@@ -6,16 +6,38 @@ namespace Probing.Workbench.Commands;
 /// <summary>Options shared by several commands, declared once so that they read the same everywhere.</summary>
 public static class CommonOptions
 {
-    /// <summary>Recursive: <c>workbench --threads 1 pretrain</c> and <c>workbench pretrain --threads 1</c> both work.</summary>
+    /// <summary>
+    /// On the root and on every command that runs torch (<see cref="OfferRuntime"/>): <c>workbench --threads 1
+    /// pretrain</c> and <c>workbench pretrain --threads 1</c> both work, and a command that ignores it does not offer it.
+    /// </summary>
     public static readonly Option<int> Threads = new("--threads")
     {
         Description = "CPU threads for torch (results are bitwise-reproducible for a fixed seed and thread count)",
         DefaultValueFactory = _ => Environment.ProcessorCount,
-        Recursive = true,
     };
 
-    /// <summary>Recursive like <see cref="Threads"/>; cells of a study inherit it.</summary>
+    /// <summary>Offered like <see cref="Threads"/>; cells of a study inherit it.</summary>
     public static readonly Option<string> Device = CreateDevice();
+
+    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Command, object> withoutTorch = new();
+
+    /// <summary>Marks a command that runs no torch (a report, a listing): it is not offered --threads and --device.</summary>
+    public static Command RunsNoTorch(this Command command)
+    {
+        withoutTorch.AddOrUpdate(command, true);
+        return command;
+    }
+
+    /// <summary>Adds --threads and --device to every command of the tree that runs torch.</summary>
+    public static void OfferRuntime(Command command)
+    {
+        if (command is not RootCommand && !withoutTorch.TryGetValue(command, out _))
+        {
+            command.Options.Add(Threads);
+            command.Options.Add(Device);
+        }
+        foreach (var child in command.Subcommands) OfferRuntime(child);
+    }
 
     static Option<string> CreateDevice()
     {
@@ -23,7 +45,6 @@ public static class CommonOptions
         {
             Description = "Where torch runs: cpu (default, bitwise-reproducible), cuda (needs a -p:TorchDevice=cuda build and a GPU), or auto (cuda when available)",
             DefaultValueFactory = _ => "cpu",
-            Recursive = true,
         };
         option.AcceptOnlyFromAmong([.. TorchRuntime.DeviceNames]);
         return option;

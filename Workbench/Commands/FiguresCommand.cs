@@ -36,7 +36,7 @@ public static class FiguresCommand
             }
             return 0;
         });
-        return command;
+        return command.RunsNoTorch();
     }
 
     public static Report Build(string studyDirectory, string? outputDirectory = null)

@@ -26,7 +26,7 @@ public static class StatusCommand
             Console.WriteLine(string.Join(", ", counts.Select(c => $"{c.Item2} {Name(c.s)}")) + $" of {statuses.Count} runs");
             return statuses.Any(s => s.State == CellState.Failed) ? 1 : 0;
         });
-        return command;
+        return command.RunsNoTorch();
     }
 
     /// <summary>Without the Slurm client commands, a Slurm study's unfinished cells are judged from their folders alone.</summary>

@@ -10,6 +10,7 @@ using Probing.Training.Data.Summarization;
 using Probing.Training.Evaluation;
 using Probing.Training.Infrastructure;
 using Probing.Workbench.Experiments;
+using Probing.Workbench.Reporting;
 using Spectre.Console;
 
 namespace Probing.Workbench.Commands;
@@ -31,9 +32,15 @@ public static class TasksCommand
         };
         var documentField = new Option<string>("--document-field") { Description = "JSONL field holding the document", DefaultValueFactory = _ => SummaryFields.Default.Document };
         var summaryField = new Option<string>("--summary-field") { Description = "JSONL field holding the summary", DefaultValueFactory = _ => SummaryFields.Default.Summary };
+        var format = new Option<string>("--format")
+        {
+            Description = "table (for a terminal, fits 100 columns), csv (the classification tasks, one row each) or json (classification and summarization tasks)",
+            DefaultValueFactory = _ => "table",
+        };
+        format.AcceptOnlyFromAmong("table", "csv", "json");
         var command = new Command("tasks", "List every task: sizes, label distribution, majority baseline, and which task stands in for which GLUE task; then the summarization tasks")
         {
-            dataDir, summaries, documentField, summaryField,
+            dataDir, summaries, documentField, summaryField, format,
         };
         command.SetAction(parseResult =>
         {
@@ -41,14 +48,30 @@ public static class TasksCommand
             var fields = new SummaryFields(parseResult.GetValue(documentField)!, parseResult.GetValue(summaryField)!);
             var folders = parseResult.GetValue(summaries)!
                 .Select(f => (Task: SummarizationCatalog.LoadFolder(f, fields), Kind: FairseqSummaries.IsLayoutOf(f) ? $"fairseq {f}" : $"JSONL {f}")).ToList();
-            var exitCode = List(parseResult.GetValue(dataDir));
-            ListSummarization(folders);
-            return exitCode;
+            var glueDir = parseResult.GetValue(dataDir);
+            var (listing, survey) = Listing(glueDir);
+            var problems = survey?.Broken.Select(b => b.Problem).Distinct().ToList() ?? [];
+            switch (parseResult.GetValue(format))
+            {
+                case "csv":
+                    Console.Out.Write(listing.ToCsv());
+                    break;
+                case "json":
+                    Console.Out.WriteLine(new System.Text.Json.Nodes.JsonObject { ["tasks"] = listing.ToJson(), ["summarization"] = SummarizationJson(folders) }
+                        .ToJsonString(Json.Options));
+                    break;
+                default:
+                    PrintTable(listing, glueDir, survey);
+                    ListSummarization(folders);
+                    break;
+            }
+            foreach (var problem in problems) Console.Error.WriteLine($"error: {problem}");
+            return problems.Count > 0 ? Cli.BadInputExitCode : 0;
         });
         command.Subcommands.Add(BuildCommand());
         command.Subcommands.Add(BaselinesCommand());
         command.Subcommands.Add(GapsCommand());
-        return command;
+        return command.RunsNoTorch();
     }
 
     static Command BuildCommand()
@@ -67,7 +90,7 @@ public static class TasksCommand
             EmbeddedSuite.Build(parseResult.GetValue(sources)!, parseResult.GetValue(output)!, only, Console.WriteLine);
             return 0;
         });
-        return command;
+        return command.RunsNoTorch();
     }
 
     static Command BaselinesCommand()
@@ -86,7 +109,7 @@ public static class TasksCommand
             AtomicFile.WriteAllText(parseResult.GetValue(output)!, BaselinesReport.Markdown(results));
             return 0;
         });
-        return command;
+        return command.RunsNoTorch();
     }
 
     static Command GapsCommand()
@@ -126,43 +149,84 @@ public static class TasksCommand
         : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 2 ? n
         : throw new InputError($"--train-limits {text}: expected 'all' or a number of examples ≥ 2");
 
-    /// <summary>Lists every task; a broken GLUE task file is reported on stderr (file:line: problem) after the others are listed, and the exit code is then 2.</summary>
-    static int List(string? glueDir)
+    /// <summary>Every task as rows; a broken GLUE task is left out and reported by the caller (file:line: problem) after the others are listed, with exit code 2.</summary>
+    static (TaskListing Listing, GlueReader.Survey? Survey) Listing(string? glueDir)
     {
         var survey = glueDir is null ? null : GlueReader.ReadPresent(glueDir);
-        var table = new Table().AddColumns("task", "kind", "stands in for", "train", "dev", "test", "labels (train share)", "primary metric", "majority (dev)");
         var gaps = ShippedBaseGaps();
-        var limits = gaps.Select(s => s.TrainLimit).Distinct().ToList();
-        foreach (var limit in limits) table.AddColumn($"base − random, {GapSettings.LimitText(limit)} train");
-        foreach (var task in EmbeddedSuite.Tasks)
-        {
-            var cells = limits.Select(l => gaps.FirstOrDefault(s => s.Task == task.Spec.Name && s.TrainLimit == l) is { } s ? ProbeGapMeasurement.Cell(s) : "-");
-            AddRow(table, EmbeddedSuite.Load(task), Kind(task), task.StandsInFor ?? "", cells);
-        }
+        var listing = new TaskListing([.. gaps.Select(s => s.TrainLimit).Distinct()]);
+        foreach (var task in EmbeddedSuite.Tasks) listing.Add(EmbeddedSuite.Load(task), Kind(task), task.StandsInFor ?? "", gaps);
         foreach (var read in survey?.Read ?? [])
         {
             var skipped = read.SkippedLines.Values.Sum();
-            AddRow(table, read.Data, skipped > 0 ? $"GLUE ({skipped} incomplete lines skipped)" : "GLUE", "", limits.Select(_ => "-"));
+            listing.Add(read.Data, "GLUE", "", []);
         }
+        return (listing, survey);
+    }
+
+    /// <summary>Short headers and a legend, so that the table reads on a 100-column terminal.</summary>
+    static void PrintTable(TaskListing listing, string? glueDir, GlueReader.Survey? survey)
+    {
+        var headers = new Dictionary<string, string>
+        {
+            ["stands_in_for"] = "for", ["labels"] = "labels", ["majority_dev"] = "maj.",
+        };
+        // The test split's size is in the CSV/JSON: the table keeps to 100 columns.
+        var shown = listing.Columns.Where(c => c != "test").ToList();
+        var table = new Table().Border(TableBorder.Minimal);
+        foreach (var column in shown)
+            table.AddColumn(new TableColumn(Markup.Escape(column.StartsWith("gap_", StringComparison.Ordinal) ? "Δ " + column[4..] : headers.GetValueOrDefault(column, column)))
+            { NoWrap = true, Padding = new Padding(0, 0, 0, 0), Alignment = column is "train" or "dev" or "test" or "majority_dev" || column.StartsWith("gap_", StringComparison.Ordinal) ? Justify.Right : Justify.Left });
+        var gaps = ShippedBaseGaps();
+        foreach (var row in listing.Rows)
+            table.AddRow([.. shown.Select(column => column switch
+            {
+                _ when row[column] is null => "-",
+                "train" or "dev" or "test" => ((int)row[column]!).ToString("N0", CultureInfo.InvariantCulture),
+                "majority_dev" => ((double)row[column]!).ToString("F2", CultureInfo.InvariantCulture),
+                // The shares are in the CSV/JSON; the table says how many labels and the largest share.
+                "labels" when row[column] is string shares && shares != "regression" =>
+                    FormattableString.Invariant($"{shares.Split(' ').Length / 2} · {shares.Split(' ').Where((_, i) => i % 2 == 1).Max(p => double.Parse(p.TrimEnd('%'), CultureInfo.InvariantCulture))}%"),
+                _ when column.StartsWith("gap_", StringComparison.Ordinal) =>
+                    gaps.First(s => s.Task == (string)row[TaskListing.TaskColumn]! && TaskListing.GapColumn(s.TrainLimit) == column) is var s && s.Discriminates
+                        ? FormattableString.Invariant($"{s.Gap:+0.0;-0.0}±{s.GapSd:0.0}") : FormattableString.Invariant($"[red]{s.Gap:+0.0;-0.0}±{s.GapSd:0.0}[/]"),
+                _ => Markup.Escape(TaskListing.Format(row[column])),
+            })]);
         AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine("[grey]for: the GLUE task it stands in for; labels: how many · the largest one's share of train; maj.: majority baseline (dev); --format csv|json for scripts (with every label's share).[/]");
         AnsiConsole.MarkupLine(gaps.Count == 0
             ? $"[grey]No base − random gaps measured on the shipped base yet: `workbench tasks gaps` writes them.[/]"
-            : $"[grey]Base − random: linear probe on the shipped base's last layer minus one on a random encoder of its shape (dev, mean ± sd over probe seeds). Tasks under {GapSummary.DiscriminatingGap:0} pts in every setting (red) are left out of the default probe.[/]");
+            : $"[grey]Δ all / Δ 256: base − random, a linear probe on the shipped base's last layer minus one on a random encoder of its shape, trained on all / 256 examples (dev points, mean ± sd over probe seeds). Tasks under {GapSummary.DiscriminatingGap:0} pts in every setting (red) are left out of the default probe.[/]");
+        foreach (var read in survey?.Read.Where(r => r.SkippedLines.Values.Sum() > 0) ?? [])
+            AnsiConsole.MarkupLine("[grey]" + Markup.Escape($"{read.Data.Spec.Name}: {read.SkippedLines.Values.Sum()} incomplete lines skipped (as the reference loaders do).") + "[/]");
         if (glueDir == null) AnsiConsole.MarkupLine("[grey]GLUE tasks (cola, sst2, mrpc, stsb, qqp, mnli, mnli-mm, qnli, rte, wnli) are listed with --data-dir.[/]");
         else if (survey!.Absent.Count > 0)
             AnsiConsole.MarkupLine("[grey]" + Markup.Escape($"GLUE tasks whose folder is not in {glueDir}: {string.Join(", ", survey.Absent.Select(f => $"{f.Spec.Name} ({f.Folder}/)"))}") + "[/]");
-        var problems = survey?.Broken.Select(b => b.Problem).Distinct().ToList() ?? [];
-        foreach (var problem in problems) Console.Error.WriteLine($"error: {problem}");
-        return problems.Count > 0 ? Cli.BadInputExitCode : 0;
     }
+
+    static System.Text.Json.Nodes.JsonArray SummarizationJson(IReadOnlyList<(SummarizationTask Task, string Kind)> folders) =>
+    [
+        .. EmbeddedSuite.SummarizationTasks.Select(t => (EmbeddedSuite.Load(t), "embedded")).Concat(folders).Select(entry =>
+        {
+            var (task, kind) = entry;
+            var stats = SummarizationStatistics.Of([.. task.Train.Take(ListedExamples)]);
+            return (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+            {
+                ["task"] = task.Name, ["kind"] = kind, ["train"] = task.Train.Count, ["dev"] = task.Dev.Count, ["test"] = task.Test?.Count,
+                ["document_words_median"] = stats.DocumentWords, ["summary_words_median"] = stats.SummaryWords,
+                ["summary_tokens_in_document"] = Math.Round(stats.SummaryTokensInDocument, 4),
+            };
+        }),
+    ];
 
     /// <summary>Statistics and the lead baseline read at most this many examples per split, so a CNN/DailyMail-sized folder lists in seconds.</summary>
     const int ListedExamples = 10_000;
 
     static void ListSummarization(IReadOnlyList<(SummarizationTask Task, string Kind)> folders)
     {
-        var table = new Table().AddColumns("summarization task", "kind", "train", "dev", "test", "document words (median)", "summary words (median)",
-            "summary tokens in document", $"lead-{SummaryBaselines.LeadWords} ROUGE-1/2/L (dev)");
+        var table = new Table().Border(TableBorder.Minimal);
+        foreach (var header in new[] { "summarization", "kind", "train", "dev", "test", "doc words", "sum words", "sum in doc", $"lead-{SummaryBaselines.LeadWords} R-1/2/L" })
+            table.AddColumn(new TableColumn(header) { NoWrap = true, Padding = new Padding(0, 0, 0, 0) });
         var tasks = EmbeddedSuite.SummarizationTasks.Select(t => (EmbeddedSuite.Load(t), "embedded"))
             .Concat(folders);
         foreach (var (task, kind) in tasks)
@@ -176,8 +240,8 @@ public static class TasksCommand
                 FormattableString.Invariant($"{100 * lead.Rouge1.F1.Mean:F1} / {100 * lead.Rouge2.F1.Mean:F1} / {100 * lead.RougeL.F1.Mean:F1}"));
         }
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"[grey]Statistics over the first {ListedExamples:N0} train examples, lead baseline over the first {ListedExamples:N0} dev examples; " +
-            "summary tokens in document = mean share of a summary's ROUGE tokens (stemmed) found in its document. " +
+        AnsiConsole.MarkupLine($"[grey]Medians of document and summary words over the first {ListedExamples:N0} train examples, lead baseline (dev ROUGE-1/2/L F1) over the first {ListedExamples:N0} dev examples; " +
+            "sum in doc = mean share of a summary's ROUGE tokens (stemmed) found in its document. " +
             "Researchers' folders: --summarization DIR [[--document-field F --summary-field F]] (docs/summarization.md).[/]");
     }
 
@@ -192,19 +256,4 @@ public static class TasksCommand
         return rows is null ? [] : GapSummary.Of(rows);
     }
 
-    static void AddRow(Table table, TaskData data, string kind, string standsInFor, IEnumerable<string> gapCells)
-    {
-        var spec = data.Spec;
-        string Count(IReadOnlyList<Example>? split) => split == null ? "-" : split.Count.ToString("N0", CultureInfo.InvariantCulture);
-        table.AddRow([Markup.Escape(spec.Name), Markup.Escape(kind), standsInFor, Count(data.Train), Count(data.Dev), Count(data.Test),
-            Markup.Escape(LabelShares(data)), TaskScore.Name(spec.PrimaryMetric), Majority(data), .. gapCells]);
-    }
-
-    public static string LabelShares(TaskData data) => data.Spec.IsRegression
-        ? "regression"
-        : string.Join(" ", data.Spec.Labels.Select((label, i) =>
-            FormattableString.Invariant($"{label} {100.0 * data.Train.Count(e => e.Label == i) / data.Train.Count:F0}%")));
-
-    static string Majority(TaskData data) =>
-        data.Spec.IsRegression ? "-" : TaskBaselines.Majority(data).Dev.ToString("F3", CultureInfo.InvariantCulture);
 }

@@ -57,14 +57,13 @@ public static class StudyGrid
         return cells;
     }
 
-    /// <summary>The option names (without dashes) the command accepts, its recursive global ones included; null for an unknown command (planning reports it).</summary>
+    /// <summary>The option names (without dashes) the command accepts; null for an unknown command (planning reports it).</summary>
     static HashSet<string>? CommandOptionNames(string commandName)
     {
         var root = Cli.CreateRoot();
         var command = root.Subcommands.FirstOrDefault(c => c.Name == commandName);
         if (command is null) return null;
-        return [.. command.Options.Concat(root.Options.Where(o => o.Recursive))
-            .SelectMany(o => o.Aliases.Append(o.Name)).Select(name => name.TrimStart('-'))];
+        return [.. command.Options.SelectMany(o => o.Aliases.Append(o.Name)).Select(name => name.TrimStart('-'))];
     }
 
     static IEnumerable<List<(string Key, JsonElement Value)>> Combinations(List<KeyValuePair<string, List<JsonElement>>> axes)
