@@ -30,7 +30,7 @@ public sealed class FeatureMatrix
     /// <summary>A new tensor (Rows × Columns) of <paramref name="type"/>; the caller owns it.</summary>
     public Tensor ToTensor(ScalarType type = ScalarType.Float64)
     {
-        using var floats = tensor(Data, [Rows, Columns]);
+        using var floats = tensor(Data, [Rows, Columns]);   // device: cached features feed the probes, which fit on the CPU
         return floats.to(type);
     }
 

@@ -29,12 +29,14 @@ public sealed class EncodedExamples
     public int Count => texts.Length;
     public bool IsRegression { get; }
 
-    public ClassifierBatch Batch(IReadOnlyList<int> indices)
+    /// <param name="device">Where the batch's tensors are made: the model's device (default the CPU).</param>
+    public ClassifierBatch Batch(IReadOnlyList<int> indices, Device? device = null)
     {
+        device ??= CPU;
         var tokens = TokenBatch.Pad([.. indices.Select(i => texts[i])], padId);
         long[] shape = [tokens.BatchSize, tokens.Length];
-        var targets = IsRegression ? tensor(indices.Select(i => scores[i]).ToArray()) : tensor(indices.Select(i => labels[i]).ToArray());
-        return new ClassifierBatch(tensor(tokens.Ids, shape), tensor(tokens.TypeIds, shape), tensor(tokens.AttentionMask, shape), targets);
+        var targets = IsRegression ? tensor(indices.Select(i => scores[i]).ToArray(), device: device) : tensor(indices.Select(i => labels[i]).ToArray(), device: device);
+        return new ClassifierBatch(tensor(tokens.Ids, shape, device: device), tensor(tokens.TypeIds, shape, device: device), tensor(tokens.AttentionMask, shape, device: device), targets);
     }
 
     /// <summary>Consecutive batches covering every example once, in order.</summary>

@@ -1,3 +1,4 @@
+using TorchSharp;
 using Probing.Training.Checkpoints;
 using Probing.Training.Model;
 using static TorchSharp.torch;
@@ -29,6 +30,7 @@ public static class Ensembles
         var states = members.Select(m => m.state_dict()).ToList();
         var mean = average.state_dict().Keys.ToDictionary(name => name, name =>
             stack([.. states.Select(s => s[name].to(float64))]).mean([0]).to(states[0][name].dtype));
+        average.to(DeviceAudit.DeviceOf(first));
         ModuleState.Load(average, mean, "parameter average");
         foreach (var t in mean.Values) t.Dispose();
         average.eval();

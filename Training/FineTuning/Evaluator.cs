@@ -15,11 +15,12 @@ public static class Evaluator
         try
         {
             using var _ = no_grad();
+            var device = DeviceAudit.DeviceOf(model);
             var parts = new List<Tensor>();
             foreach (var indices in examples.InOrder(batchSize))
             {
                 using var scope = NewDisposeScope();
-                parts.Add(model.Logits(examples.Batch(indices)).to(float32).cpu().MoveToOuterDisposeScope());
+                parts.Add(model.Logits(examples.Batch(indices, device)).to(float32).cpu().MoveToOuterDisposeScope());
             }
             var all = cat(parts, 0);
             foreach (var part in parts) part.Dispose();

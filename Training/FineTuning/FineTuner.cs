@@ -81,12 +81,21 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
         var modelConfig = startConfig with { HiddenDropoutProb = config.Dropout, AttentionProbsDropoutProb = config.Dropout };
         var outputs = spec.IsRegression ? 1 : spec.Labels.Count;
         var head = HeadInfo.For(spec, config.Method.SpectralNormHead, MethodRegistry.KindOf(config.Method));
+        // Weights are made and initialised on the CPU (the same draws on every device), then moved.
+        var device = TorchRuntime.Device;
         SequenceClassifier Create() => new(modelConfig, outputs, config.Method.SpectralNormHead);
+        SequenceClassifier CreateOnDevice()
+        {
+            var twin = Create();
+            twin.to(device);
+            return twin;
+        }
 
         using var student = Create();
         initialize(student);
+        student.to(device);
         using var optimizer = new AdamW(student.named_parameters().Select(p => (p.name, (Tensor)p.parameter)), config.WeightDecay);
-        using var regularizer = MethodRegistry.Create(config.Method, new RegularizerContext(student, Create));
+        using var regularizer = MethodRegistry.Create(config.Method, new RegularizerContext(student, CreateOnDevice));
         var schedule = new LearningRateSchedule(config.LearningRate, (int)Math.Round(totalSteps * config.WarmupFraction), totalSteps);
         var log = new List<TrainLogRow>();
         var evaluations = new List<EvalLogRow>();
@@ -105,7 +114,8 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
             using (var scope = NewDisposeScope())
             {
                 manual_seed(config.Seed * 1_000_003L + step);
-                var loss = AccumulateGradients(regularizer, train, order.Batch(step), parameters);
+                var loss = AccumulateGradients(regularizer, train, order.Batch(step), parameters, device);
+                if (step == start) RequireOnDevice(device, student, optimizer, regularizer, $"{runDirectory}: fine-tuning step {step + 1}");
                 var gradNorm = nn.utils.clip_grad_norm_(parameters, config.ClipNorm);
                 if (!double.IsFinite(loss.Total) || !double.IsFinite(gradNorm))
                     throw new TrainingDiverged($"{runDirectory}: the {MethodRegistry.KindOf(config.Method)} loss became {loss.Total} (gradient norm {gradNorm}) at step {step + 1}; "
@@ -184,6 +194,19 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
         return new TaskScore(primary, values);
     }
 
+    /// <summary>
+    /// After the first step of a process (when gradients, optimizer moments, teachers and snapshots all
+    /// exist): every tensor of the student, its gradients, the optimizer and the method's state is on the
+    /// model's device. (Integer counters of the checkpoint state stay on the CPU by design.)
+    /// </summary>
+    internal static void RequireOnDevice(Device device, SequenceClassifier student, AdamW optimizer, IRegularizer regularizer, string where) =>
+        DeviceAudit.Require(device, [
+            .. DeviceAudit.TensorsOf(student),
+            .. DeviceAudit.TensorsOf(regularizer.EvaluationModel, "evaluation_model."),
+            .. optimizer.StateDict().Where(kv => kv.Value.is_floating_point()).Select(kv => ("optimizer." + kv.Key, kv.Value)),
+            .. regularizer.StateDict().Where(kv => kv.Value.is_floating_point()).Select(kv => ("method." + kv.Key, kv.Value)),
+        ], where);
+
     /// <summary>The selection metric of a logged evaluation (its scores carry every metric at round-trip precision).</summary>
     double Selected(EvalLogRow row) => ParseScore(row.Scores, task.Spec, selection).Primary;
 
@@ -195,14 +218,14 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
     /// the gradient of the whole batch's mean loss (every method's loss is a mean over its batch). Logged
     /// losses are the micro-batches' mean.
     /// </summary>
-    StepLoss AccumulateGradients(IRegularizer regularizer, EncodedExamples train, IReadOnlyList<int> batch, IReadOnlyList<TorchSharp.Modules.Parameter> parameters)
+    StepLoss AccumulateGradients(IRegularizer regularizer, EncodedExamples train, IReadOnlyList<int> batch, IReadOnlyList<TorchSharp.Modules.Parameter> parameters, Device device)
     {
         var parts = config.GradAccumSteps;
-        if (parts == 1) return regularizer.Backward(train.Batch(batch));
+        if (parts == 1) return regularizer.Backward(train.Batch(batch, device));
         var size = batch.Count / parts;
         var losses = new List<StepLoss>();
         for (var i = 0; i < parts; i++)
-            losses.Add(regularizer.Backward(train.Batch([.. batch.Skip(i * size).Take(size)])));
+            losses.Add(regularizer.Backward(train.Batch([.. batch.Skip(i * size).Take(size)], device)));
         using var divisor = ((double)parts).ToScalar();
         using (no_grad())
             foreach (var parameter in parameters)

@@ -57,12 +57,12 @@ public sealed class ClassificationHead : ExplicitModule
     {
         using var _ = no_grad();
         using var generator = new Generator((ulong)seed);
-        using (var w = randn(dense.weight!.shape, generator: generator)) dense.weight!.copy_(w.mul_(std));
+        using (var w = randn(dense.weight!.shape, generator: generator)) dense.weight!.copy_(w.mul_(std));   // device: CPU generator, copied
         dense.bias!.zero_();
         switch (outProjection)
         {
             case Linear linear:
-                using (var w = randn(linear.weight!.shape, generator: generator)) linear.weight!.copy_(w.mul_(std));
+                using (var w = randn(linear.weight!.shape, generator: generator)) linear.weight!.copy_(w.mul_(std));   // device: CPU generator, copied
                 linear.bias!.zero_();
                 break;
             case SpectralNormLinear spectral:

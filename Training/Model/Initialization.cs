@@ -41,7 +41,7 @@ public static class Initialization
     /// </summary>
     static void Normal(Tensor target, double std, Generator generator)
     {
-        using var draw = randn(target.shape, generator: generator);
+        using var draw = randn(target.shape, generator: generator);   // device: CPU generator (the same weights on every device), copied
         target.copy_(draw.mul_(std));
     }
 

@@ -13,7 +13,7 @@ public sealed class MaskedLanguageModel : ExplicitModule
 {
     readonly Linear transform;
     readonly LayerNorm transformNorm;
-    readonly Parameter outputBias;
+    readonly nn.Module predictions;
     readonly Func<Tensor, Tensor> activation;
 
     public MaskedLanguageModel(EncoderConfig config) : base("masked_lm")
@@ -21,13 +21,12 @@ public sealed class MaskedLanguageModel : ExplicitModule
         Encoder = new Encoder(config);
         transform = nn.Linear(config.HiddenSize, config.HiddenSize);
         transformNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
-        outputBias = nn.Parameter(zeros(config.VocabSize));
         activation = Activations.Get(config.HiddenAct);
 
         var transformBlock = new Named("dense", transform);
         transformBlock.register_module("LayerNorm", transformNorm);
-        var predictions = new Named("transform", transformBlock);
-        predictions.register_parameter("bias", outputBias);
+        predictions = new Named("transform", transformBlock);
+        predictions.register_parameter("bias", nn.Parameter(zeros(config.VocabSize)));   // device: moved by Module.to
         register_module("bert", Encoder);
         register_module("cls", new Named("predictions", predictions));
     }
@@ -40,6 +39,7 @@ public sealed class MaskedLanguageModel : ExplicitModule
         var hidden = Encoder.Forward(inputIds, tokenTypeIds, attentionMask).Last;
         var selected = hidden[maskedPositions];
         var transformed = transformNorm.forward(activation(transform.forward(selected)));
-        return nn.functional.linear(transformed, Encoder.Embeddings.WordMatrix, outputBias);
+        // Read by name: to(device) registers a new bias, which a field would miss.
+        return nn.functional.linear(transformed, Encoder.Embeddings.WordMatrix, predictions.get_parameter("bias"));
     }
 }

@@ -16,20 +16,20 @@ public sealed class SpectralNormLinear : nn.Module<Tensor, Tensor>
     /// <summary>Iterations at initialisation (PyTorch's parametrized spectral norm does 15), so σ is sharp from the first step.</summary>
     const int InitialIterations = 15;
 
-    readonly Parameter weight, bias;
-    readonly Tensor u, v;
-
     public SpectralNormLinear(int inputs, int outputs) : base("spectral_norm_linear")
     {
-        weight = nn.Parameter(zeros(outputs, inputs));
-        bias = nn.Parameter(zeros(outputs));
-        u = zeros(outputs);
-        v = zeros(inputs);
-        register_parameter("weight_orig", weight);
-        register_parameter("bias", bias);
-        register_buffer("weight_u", u);
-        register_buffer("weight_v", v);
+        // Created on the CPU; Module.to moves them. They are read back by name below, never held in
+        // fields, because to(device) registers new tensors and a field would keep the old ones.
+        register_parameter("weight_orig", nn.Parameter(zeros(outputs, inputs)));   // device: moved by Module.to
+        register_parameter("bias", nn.Parameter(zeros(outputs)));   // device: moved by Module.to
+        register_buffer("weight_u", zeros(outputs));   // device: moved by Module.to
+        register_buffer("weight_v", zeros(inputs));   // device: moved by Module.to
     }
+
+    Parameter weight => get_parameter("weight_orig")!;
+    Parameter bias => get_parameter("bias")!;
+    Tensor u => get_buffer("weight_u")!;
+    Tensor v => get_buffer("weight_v")!;
 
     /// <summary>Only the explicit registrations above (see <see cref="ExplicitModule"/>).</summary>
     protected override void RegisterComponents() { }
@@ -41,10 +41,11 @@ public sealed class SpectralNormLinear : nn.Module<Tensor, Tensor>
     public void Initialize(double std, Generator generator)
     {
         using var _ = no_grad();
-        using (var w = randn(weight.shape, generator: generator)) weight.copy_(w.mul_(std));
+        // device: drawn on the CPU from a CPU generator (the same weights on every device), then copied.
+        using (var w = randn(weight.shape, generator: generator)) weight.copy_(w.mul_(std));   // device: CPU generator, copied
         bias.zero_();
-        using (var draw = randn(u.shape, generator: generator)) u.copy_(Normalize(draw));
-        using (var draw = randn(v.shape, generator: generator)) v.copy_(Normalize(draw));
+        using (var draw = randn(u.shape, generator: generator)) u.copy_(Normalize(draw));   // device: CPU generator, copied
+        using (var draw = randn(v.shape, generator: generator)) v.copy_(Normalize(draw));   // device: CPU generator, copied
         for (int i = 0; i < InitialIterations; i++) PowerIteration();
     }
 

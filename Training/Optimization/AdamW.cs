@@ -61,7 +61,7 @@ public sealed class AdamW : IDisposable
     /// <summary>Moments as named tensors (<c>name.exp_avg</c>, <c>name.exp_avg_sq</c>) plus the step count.</summary>
     public Dictionary<string, Tensor> StateDict()
     {
-        var state = new Dictionary<string, Tensor> { ["step"] = tensor(Steps) };
+        var state = new Dictionary<string, Tensor> { ["step"] = tensor(Steps) };   // device: CPU counter for the checkpoint file
         foreach (var (name, (first, second, _)) in moments)
         {
             state[name + ".exp_avg"] = first;

@@ -46,7 +46,7 @@ public sealed class FreeLb : IRegularizer
     public StepLoss Backward(ClassifierBatch batch)
     {
         var student = context.Student;
-        var passSeed = randint(0, int.MaxValue, [1], dtype: int64).item<long>();
+        var passSeed = randint(0, int.MaxValue, [1], dtype: int64).item<long>();   // device: a seed drawn from the CPU generator, read at once
         var mask = batch.AttentionMask.to(float32).unsqueeze(-1);
         // The word lookup runs once: every pass reads a leaf copy of it, whose gradient sums over
         // the passes and goes back through the lookup in one backward at the end.

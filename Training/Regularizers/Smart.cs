@@ -56,10 +56,10 @@ public sealed class Smart : IRegularizer
         var total = task;
 
         var noise = perturbation.Ascend(student, words, logits, batch, perturbation.InitialNoise(words));
-        var adversarial = noise is null ? zeros(1) : Agreement(logits, student.LogitsFromWordEmbeddings(words + noise, batch));
+        var adversarial = noise is null ? zeros(1, device: logits.device) : Agreement(logits, student.LogitsFromWordEmbeddings(words + noise, batch));
         total = total + options.AdvAlpha * adversarial;
 
-        Tensor proximal = zeros(1);
+        Tensor proximal = zeros(1, device: logits.device);
         if (teacher is not null)
         {
             proximal = Agreement(logits, teacher.Logits(batch));

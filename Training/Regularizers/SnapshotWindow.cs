@@ -19,7 +19,7 @@ public sealed class SnapshotWindow : IDisposable
     {
         if (size < 1) throw new InputError($"method.teacher_size {size}: expected at least 1");
         this.parameters = [.. parameters];
-        ring = [.. this.parameters.Select(p => zeros([size, .. p.Parameter.shape], dtype: p.Parameter.dtype))];
+        ring = [.. this.parameters.Select(p => zeros([size, .. p.Parameter.shape], dtype: p.Parameter.dtype, device: p.Parameter.device))];
         Size = size;
     }
 
@@ -72,7 +72,7 @@ public sealed class SnapshotWindow : IDisposable
 
     public Dictionary<string, Tensor> StateDict()
     {
-        var state = new Dictionary<string, Tensor> { ["window.count"] = tensor((long)Count), ["window.next"] = tensor((long)next) };
+        var state = new Dictionary<string, Tensor> { ["window.count"] = tensor((long)Count), ["window.next"] = tensor((long)next) };   // device: CPU counters for the checkpoint file
         for (int i = 0; i < parameters.Count; i++)
             for (int k = 0; k < Size; k++) state[$"window.{k}.{parameters[i].Name}"] = ring[i][k];
         return state;

@@ -1,3 +1,4 @@
+using TorchSharp;
 using System.CommandLine;
 using CsvHelper;
 using Probing.Training.Checkpoints;
@@ -52,6 +53,7 @@ public static class EnsembleCommand
     {
         var tokenizer = ModelFolder.Resolve(folders[0]).LoadTokenizer();
         var members = folders.Select(f => FineTunedModel.Load(f, task.Spec)).ToList();
+        foreach (var member in members) member.to(TorchRuntime.Device);
         try
         {
             var maxLength = members[0].Config.MaxPositionEmbeddings;

@@ -1,3 +1,4 @@
+using TorchSharp;
 using Probing.Training.Checkpoints;
 using Probing.Training.Data;
 using Probing.Training.FineTuning;
@@ -47,6 +48,7 @@ public static class FineTuneRun
         var bestFolder = ModelFolder.Resolve(result.BestFolder);
         var tokenizer = bestFolder.LoadTokenizer();
         using var best = FineTunedModel.Load(result.BestFolder, task.Spec);
+        best.to(TorchRuntime.Device);
         var maxLength = Math.Min(config.MaxLength, best.Config.MaxPositionEmbeddings);
         var otherDev = HeldOutPredictions.ExtraDevScores(best, tokenizer, task, maxLength, config.EvalBatchSize);
         var submission = HeldOutPredictions.WriteSubmission(task, tokenizer, maxLength, Path.Combine(run.Path, HeldOutPredictions.SubmissionFolder),
