@@ -30,7 +30,7 @@ public static class ChartStyle
     {
         RegisterFonts();
         var plot = new Plot();
-        plot.Title(title);
+        plot.Title(title, size: 15);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
         return plot;

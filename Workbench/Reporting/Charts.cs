@@ -44,7 +44,7 @@ public sealed record Figure(Plot Plot, bool Clipped, bool Flagged)
     /// <summary>The sentences a caption adds for the marks this figure carries.</summary>
     public string Notes =>
         (Clipped ? " Triangles: a 95 % interval cut at the end of the metric's range." : "")
-        + (Flagged ? " ×: a seed whose fine-tuning did not learn its own task." : "");
+        + (Flagged ? " ×: a seed whose fine-tuning did not learn its own task (\"task not learned\")." : "");
 }
 
 /// <summary>
@@ -96,26 +96,26 @@ public static class Charts
     {
         var plot = ChartStyle.NewPlot(title, xLabel, axis.Label);
         var marks = new Marks(plot, axis);
+        // Series sit side by side around each position so their points and intervals do not hide each other.
+        double Dodge(int s) => series.Count == 1 ? 0 : 0.16 * (s - (series.Count - 1) / 2.0) / (series.Count - 1);
         for (int s = 0; s < series.Count; s++)
         {
-            // Series sit side by side around each position so their points and intervals do not hide each other.
-            var dodge = series.Count == 1 ? 0 : 0.16 * (s - (series.Count - 1) / 2.0) / (series.Count - 1);
-            var colour = ChartStyle.ColourOf(series[s].Name);
-            var xs = new List<double>();
-            var ys = new List<double>();
-            for (int p = 0; p < positions.Count; p++)
-            {
-                if (series[s].Cells[p] is not { } cell) continue;
-                xs.Add(p + dodge);
-                ys.Add(cell.Summary.Mean);
-                marks.Interval(p + dodge, cell, colour, 0.05);
-                marks.SeedPoints(p + dodge, 0, cell, colour);
-            }
-            var line = plot.Add.Scatter(xs.ToArray(), ys.ToArray(), colour);
+            var present = Enumerable.Range(0, positions.Count).Where(p => series[s].Cells[p] is not null).ToList();
+            var line = plot.Add.Scatter(present.Select(p => p + Dodge(s)).ToArray(), present.Select(p => series[s].Cells[p]!.Summary.Mean).ToArray(),
+                ChartStyle.ColourOf(series[s].Name));
             line.LegendText = series[s].Name;
             line.LineWidth = 2;
             line.MarkerSize = 0;
         }
+        // Intervals and points after every line, so no line hides them.
+        for (int s = 0; s < series.Count; s++)
+            for (int p = 0; p < positions.Count; p++)
+            {
+                if (series[s].Cells[p] is not { } cell) continue;
+                var colour = ChartStyle.ColourOf(series[s].Name);
+                marks.Interval(p + Dodge(s), cell, colour, 0.05);
+                marks.SeedPoints(p + Dodge(s), 0, cell, colour);
+            }
         SetCategoryTicks(plot, positions);
         plot.Axes.SetLimitsX(-0.4, positions.Count - 0.6);   // every position, even one no series reached
         return marks.Finish();
@@ -225,7 +225,7 @@ public static class Charts
         public void ClipMark(double x, double y, MarkerShape shape, Color colour)
         {
             var mark = plot.Add.Marker(x, y, shape, ClipSize, colour);
-            if (!clipped) mark.LegendText = "95 % interval cut at the metric's range";
+            if (!clipped) mark.LegendText = "interval cut at range";
             clipped = true;
         }
 
@@ -251,7 +251,7 @@ public static class Charts
         {
             var mark = plot.Add.Marker(x, y, MarkerShape.Eks, FlagSize, colour);
             mark.MarkerLineWidth = 2;
-            if (!flagged) mark.LegendText = "did not learn its task";
+            if (!flagged) mark.LegendText = "task not learned";
             flagged = true;
             Include(y);
         }

@@ -82,7 +82,7 @@ public sealed record StudyResults(
             }
             RunCount++;
             var manifest = ReadManifest(run);
-            var version = manifest?.CodeVersion ?? "unknown (no manifest)";
+            var version = manifest is null ? "unknown (no manifest)" : manifest.CodeVersion ?? "unknown";
             CodeVersions[version] = CodeVersions.GetValueOrDefault(version) + 1;
             if (manifest?.Command == "finetune")
             {

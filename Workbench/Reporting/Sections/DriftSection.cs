@@ -28,7 +28,7 @@ public sealed class DriftSection : IReportSection
             var tasks = rows.Select(p => p.Task).Distinct().Count();
             var series = ProbeScores.OrderedSeries(rows).Select(s => new Series(s, [.. layers.Select(l =>
                 Cell.Of(ProbeScores.BySeed(rows.Where(p => p.Layer == l && ProbeScores.SeriesOf(p) == s), guard), 100))])).ToList();
-            report.Figure(Charts.Lines($"Probe score by layer, mean over {tasks} probe tasks ({key.Describe()})", "layer (0 = embeddings)", ValueAxis.Score("probe dev", key.Metric),
+            report.Figure(Charts.Lines($"{GeneralizationSection.Capitalized(key.Probe)} probes by layer, mean of {tasks} tasks ({key.Pooling} pooling)", "layer (0 = embeddings)", ValueAxis.Score("probe dev", key.Metric),
                     [.. layers.Select(l => l.ToString(CultureInfo.InvariantCulture))], series),
                 key.NameIn("layerwise-probes", keys),
                 $"{GeneralizationSection.Capitalized(key.Describe())}: dev {key.Metric} at every layer, averaged over the {tasks} probe tasks; lines: mean over seeds with 95 % CI, dots: seeds.{ProbeScores.ReferenceNote(series.Select(s => s.Name))}");
@@ -52,7 +52,7 @@ public sealed class DriftSection : IReportSection
                         csv.Add(SummaryRow.Of(SummaryRow.Keys(Name, m, "generalization", pooling: pooling, layer: l, metric: "linear_cka"), values));
             if (layers.Count < 2) continue;   // one layer is a table's job, not a curve's
             var series = methods.Select(m => new Series(m, [.. layers.Select(l => Cell.Of(Values(rows.Where(c => c.Layer == l && SeriesOf(c) == m))))])).ToList();
-            report.Figure(Charts.Lines($"Linear CKA to the pretrained base by layer ({pooling} pooling)", "layer (0 = embeddings)", new ValueAxis("linear CKA with the base", 0, 1),
+            report.Figure(Charts.Lines($"Linear CKA to the base by layer ({pooling} pooling)", "layer (0 = embeddings)", new ValueAxis("linear CKA with the base", 0, 1),
                     [.. layers.Select(l => l.ToString(CultureInfo.InvariantCulture))], series),
                 poolings.Count == 1 ? "cka" : $"cka-{pooling}",
                 $"Linear CKA between each model's and the base's {pooling}-pooled features on the probe tasks' dev inputs (1 = unchanged), mean over tasks; lines: mean over seeds with 95 % CI, dots: seeds.");

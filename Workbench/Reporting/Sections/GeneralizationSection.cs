@@ -33,7 +33,7 @@ public sealed class GeneralizationSection : IReportSection
                 ProbeScores.BySeed(rows.Where(r => ProbeScores.SeriesOf(r) == s && (task is null || r.Task == task)), guard);
             var where = $"{key.Describe()}, layer {layer}";
 
-            var figure = Charts.GroupedBars($"Frozen-feature probes after fine-tuning ({where})", "probe task", ValueAxis.Score("probe dev", key.Metric), tasks,
+            var figure = Charts.GroupedBars($"{Capitalized(key.Probe)} probes after fine-tuning ({key.Pooling} pooling, layer {layer})", "probe task", ValueAxis.Score("probe dev", key.Metric), tasks,
                 [.. series.Select(s => new Series(s, [.. tasks.Select(t => Cell.Of(Values(s, t), 100))]))]);
             report.Figure(figure, key.NameIn("generalization", keys),
                 $"{Capitalized(key.Describe())}: probe dev {key.Metric} per task at layer {layer}; bars: mean over seeds with 95 % CI, dots: seeds.{ProbeScores.ReferenceNote(series)}");

@@ -57,7 +57,7 @@ public sealed class ChainSection : IReportSection
             Dictionary<int, SeedValue> Values(string m, int index) => ProbeScores.BySeed(rows.Where(r => r.Method == m && r.StageIndex == index), guard);
             var where = $"{key.Describe()}, layer {layer}";
 
-            report.Figure(Charts.Lines($"Probe of {firstTask} along the chain ({where})", "stage (task fine-tuned last)", ValueAxis.Score($"{firstTask} probe dev", key.Metric), stages,
+            report.Figure(Charts.Lines($"{firstTask} along the chain ({key.Probe} probe, {key.Pooling} pooling)", "stage (task fine-tuned last)", ValueAxis.Score($"{firstTask} probe dev", key.Metric), stages,
                     [.. methods.Select(m => new Series(m, [.. indices.Select(i => Cell.Of(Values(m, i), 100))]))]),
                 key.NameIn(Name, keys),
                 $"{GeneralizationSection.Capitalized(key.Describe())} of the first task ({firstTask}) at layer {layer} after each stage; lines: mean over seeds with 95 % CI, dots: seeds.");
@@ -103,7 +103,7 @@ public sealed class RetentionSection : IReportSection
                 ProbeScores.BySeed(rows.Where(r => r.Method == m && r.StageIndex == index && (task is null || r.Task == task)), guard);
             var where = $"{key.Describe()}, layer {layer}";
             foreach (var task in tasks)
-                report.Figure(Charts.Lines($"Retention of {task} ({where})", "stage (index:task fine-tuned)", ValueAxis.Score($"{task} probe dev", key.Metric), stages,
+                report.Figure(Charts.Lines($"Retention of {task} ({key.Probe} probe, {key.Pooling} pooling)", "stage (index:task fine-tuned)", ValueAxis.Score($"{task} probe dev", key.Metric), stages,
                         [.. methods.Select(m => new Series(m, [.. indices.Select(i => Cell.Of(Values(m, i, task), 100))]))]),
                     key.NameIn($"{Name}-{task}", keys),
                     $"{GeneralizationSection.Capitalized(key.Describe())} of {task} at layer {layer} after every stage of the cycles; lines: mean over seeds with 95 % CI, dots: seeds.");
