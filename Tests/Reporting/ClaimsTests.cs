@@ -65,7 +65,7 @@ public class ClaimsTests
     public void ARunThatDidNotLearnMakesItsClaimsNotInterpretable()
     {
         var failed = new RunRow("s", "finetune/method-r3f_seed-2", "finetune", 1, "r3f", 2, "fine-foods", "accuracy", 0.631, 0.631, 0.601, 0.661, false, 5, 6, 10);
-        var stuck = new Dictionary<int, SeedValue> { [1] = new(0.83), [2] = new(0.631, failed), [3] = new(0.84) };
+        var stuck = new Dictionary<int, SeedValue> { [1] = new(0.83), [2] = new(0.631, [failed]), [3] = new(0.84) };
         var claims = Decide(DevScore(("standard", Seeds(0.80, 0.81, 0.79)), ("r3f", stuck)));
         Assert.That(claims.Select(c => c.Verdict), Is.All.EqualTo(Verdict.NotInterpretable));
         Assert.That(claims[0].Reason, Does.Contain("fine-foods (finetune, no-skill bound 66.1): r3f seed 2 (63.1)"));

@@ -13,7 +13,7 @@ public sealed record Cell(IReadOnlyList<SeedPoint> Points)
     /// <param name="scale">Multiplies every value (100 turns a fraction into points).</param>
     public static Cell? Of(IReadOnlyDictionary<int, SeedValue>? values, double scale = 1) =>
         values is null || values.Count == 0 ? null
-            : new([.. values.OrderBy(kv => kv.Key).Select(kv => new SeedPoint(kv.Key, scale * kv.Value.Value, kv.Value.NotLearned is not null))]);
+            : new([.. values.OrderBy(kv => kv.Key).Select(kv => new SeedPoint(kv.Key, scale * kv.Value.Value, !kv.Value.Learned))]);
 }
 
 /// <summary>One named series (a method, or a reference) of cells over categories or positions.</summary>

@@ -101,7 +101,7 @@ public static class ClaimBuilder
         if (shared.Count == 0) return null;
         double[] mv = [.. shared.Select(s => m[s].Value)], bv = [.. shared.Select(s => b[s].Value)];
         var comparison = test == EffectTest.VarianceRatio ? Comparison.VarianceRatio(mv, bv) : Comparison.Paired(mv, bv);
-        var notLearned = shared.SelectMany(s => new[] { m[s].NotLearned, b[s].NotLearned }).OfType<RunRow>().Distinct().ToList();
+        var notLearned = shared.SelectMany(s => m[s].NotLearned.Concat(b[s].NotLearned)).Distinct().ToList();
         var statement = paper?.Statement ?? (test == EffectTest.VarianceRatio
             ? $"{method}'s spread across seeds differs from {baseline}'s"
             : $"{method} differs from {baseline}");

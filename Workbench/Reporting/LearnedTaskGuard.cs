@@ -90,13 +90,13 @@ public sealed class LearnedTaskGuard
 
     /// <summary>
     /// Why the model of (<paramref name="protocol"/>, method, seed) after stage <paramref name="throughStage"/>
-    /// cannot be read as that method's: the first stage up to it that did not learn its task (null when all did).
+    /// cannot be read as that method's: every stage up to it that did not learn its task (none when all did).
     /// <paramref name="task"/> picks the run of a finetune study that fine-tunes several tasks.
     /// </summary>
-    public RunRow? NotLearned(string protocol, string method, int seed, int throughStage, string? task = null) =>
+    public IReadOnlyList<RunRow> NotLearned(string protocol, string method, int seed, int throughStage, string? task = null) =>
         byRun.TryGetValue((protocol, method, seed), out var runs)
-            ? runs.FirstOrDefault(r => r.StageIndex <= throughStage && r.Learned == false && (task is null || r.Task == task))
-            : null;
+            ? [.. runs.Where(r => r.StageIndex <= throughStage && r.Learned == false && (task is null || r.Task == task))]
+            : [];
 
     /// <summary>"qnli-proxy (chain stage 2, no-skill bound 53.1): standard seeds 1 (50.0), 2 (50.0); r4f seed 3 (50.0)" — runs grouped by what they fine-tuned.</summary>
     public static string Describe(IEnumerable<RunRow> runs) => string.Join("; ", runs

@@ -19,8 +19,13 @@ public sealed record MeasurementKey(string Section, string Quantity, string Prob
     }.Where(s => s.Length > 0));
 }
 
-/// <summary>One seed's value of a series; <see cref="NotLearned"/> is a run it rests on that did not learn its task (null when all did).</summary>
-public sealed record SeedValue(double Value, RunRow? NotLearned = null);
+/// <summary>One seed's value of a series and the runs it rests on that did not learn their task (none when all did).</summary>
+public sealed record SeedValue(double Value, IReadOnlyList<RunRow> NotLearned)
+{
+    public SeedValue(double value) : this(value, []) { }
+
+    public bool Learned => NotLearned.Count == 0;
+}
 
 /// <summary>
 /// One quantity measured per seed for every series of a study (the methods and, where measured, the

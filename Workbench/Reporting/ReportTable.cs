@@ -40,7 +40,7 @@ public partial record SummaryRow(
         return keys with
         {
             N = s.Count, Mean = s.Mean, Sd = Finite(s.StandardDeviation), CiLow = Finite(s.CiLow), CiHigh = Finite(s.CiHigh),
-            Median = s.Median, Min = s.Min, Max = s.Max, NotLearned = values.Values.Count(v => v.NotLearned is not null),
+            Median = s.Median, Min = s.Min, Max = s.Max, NotLearned = values.Values.Count(v => !v.Learned),
             Seeds = string.Join(" ", values.Keys.Order()),
         };
     }
@@ -64,7 +64,7 @@ public static class Format
         var s = Summary.Of([.. values.Values.Select(v => scale * v.Value)]);
         var text = s.Mean.ToString(decimals, CultureInfo.InvariantCulture)
             + (s.Count > 1 ? " ± " + s.StandardDeviation.ToString(decimals, CultureInfo.InvariantCulture) : "");
-        var failed = values.Values.Count(v => v.NotLearned is not null);
+        var failed = values.Values.Count(v => !v.Learned);
         return failed == 0 ? text : $"{text} ✗{failed}";
     }
 

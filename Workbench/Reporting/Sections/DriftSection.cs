@@ -44,7 +44,7 @@ public sealed class DriftSection : IReportSection
             string SeriesOf(CkaRow c) => c.Role == ProbedModel.RandomRole ? ClaimBuilder.Random : c.Method;
             Dictionary<int, SeedValue> Values(IEnumerable<CkaRow> selected) =>
                 selected.GroupBy(c => c.Seed ?? 0).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => new SeedValue(g.Average(c => c.Cka),
-                    g.Select(c => c.Role == ProbedModel.CheckpointRole && c.Seed is { } seed ? guard.NotLearned(c.Protocol, c.Method, seed, c.StageIndex) : null).FirstOrDefault(x => x is not null)));
+                    [.. g.Where(c => c.Role == ProbedModel.CheckpointRole && c.Seed is not null).SelectMany(c => guard.NotLearned(c.Protocol, c.Method, c.Seed!.Value, c.StageIndex)).Distinct()]));
             var methods = MethodOrder.Sort(rows.Select(SeriesOf)).ToList();
             foreach (var l in layers)
                 foreach (var m in methods)

@@ -71,7 +71,7 @@ public sealed class LearnedTaskSection : IReportSection
     }
 
     static Dictionary<int, SeedValue> Values(IReadOnlyList<RunRow> runs) =>
-        runs.GroupBy(r => r.Seed).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => new SeedValue(g.First().Value, g.First().Learned == false ? g.First() : null));
+        runs.GroupBy(r => r.Seed).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => new SeedValue(g.First().Value, g.First().Learned == false ? [g.First()] : []));
 
     static string StageLabel(RunRow run) =>
         run.Protocol == FineTunedRun.FineTuneProtocol ? run.Task : string.Create(CultureInfo.InvariantCulture, $"{run.StageIndex}:{run.Task}");

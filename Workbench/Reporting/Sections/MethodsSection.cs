@@ -36,7 +36,7 @@ public sealed class MethodsSection : IReportSection
             report.Figure(Charts.Scatter($"{task.Key}: dev {metric} against wall time (one point per run)", ValueAxis.NonNegative("wall time per run (s)"),
                     ValueAxis.Score("dev", metric),
                     [.. methods.Select(m => (m, (IReadOnlyList<(double, SeedPoint)>)[.. runs[m].Select(kv =>
-                        (kv.Value.WallSeconds, new SeedPoint(kv.Key, 100 * kv.Value.BestDev, scores[m][kv.Key].NotLearned is not null)))]))]),
+                        (kv.Value.WallSeconds, new SeedPoint(kv.Key, 100 * kv.Value.BestDev, !scores[m][kv.Key].Learned)))]))]),
                 $"{Name}-{task.Key}", $"Best dev {metric} of every fine-tuning run on {task.Key} against its wall time; crosshairs: mean with 95 % CI on both axes.");
 
             report.Measure(new Measurement(new MeasurementKey(Name, DevScore, Metric: metric, Task: task.Key), $"best dev {metric} on {task.Key}", ValueUnit.Score,

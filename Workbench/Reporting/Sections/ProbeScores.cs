@@ -42,7 +42,7 @@ public static class ProbeScores
     /// </summary>
     public static Dictionary<int, SeedValue> BySeed(IEnumerable<ProbeRow> rows, LearnedTaskGuard guard) =>
         rows.GroupBy(r => r.Seed).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => new SeedValue(g.Average(r => r.Dev),
-            g.Select(r => r.Role == ProbedModel.CheckpointRole ? guard.NotLearned(r.Protocol, r.Method, r.Seed, r.StageIndex) : null).FirstOrDefault(x => x is not null)));
+            [.. g.Where(r => r.Role == ProbedModel.CheckpointRole).SelectMany(r => guard.NotLearned(r.Protocol, r.Method, r.Seed, r.StageIndex)).Distinct()]));
 
     public static IEnumerable<string> OrderedSeries(IEnumerable<ProbeRow> rows) => MethodOrder.Sort(rows.Select(SeriesOf));
 
