@@ -33,6 +33,7 @@ public static class TaskCatalog
 
     static string Canonical(string name) => name.Replace("-", "").Replace("_", "").ToLowerInvariant();
 
-    static InputError UnknownTask(string name) =>
-        new($"unknown task '{name}'; embedded tasks: {string.Join(", ", EmbeddedNames)}; GLUE tasks (with --data-dir): {string.Join(", ", GlueNames)}");
+    static InputError UnknownTask(string name) => EmbeddedSuite.FindSummarization(name) is { } summarization
+        ? new($"task '{summarization.Name}' is a summarization (sequence-to-sequence) task, not a classification task")
+        : new($"unknown task '{name}'; embedded tasks: {string.Join(", ", EmbeddedNames)}; GLUE tasks (with --data-dir): {string.Join(", ", GlueNames)}");
 }
