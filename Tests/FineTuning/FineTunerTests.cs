@@ -70,7 +70,7 @@ public class FineTunerTests
     {
         var spec = TinySetup.KeywordSpec;
         var path = Path.Combine(TinySetup.TempDirectory(), EvalLog.FileName);
-        Evaluation[] evaluations =
+        DevEvaluation[] evaluations =
         [
             new(4, new Training.Data.TaskScore(spec.PrimaryMetric, new Dictionary<Training.Data.MetricKind, double> { [Training.Data.MetricKind.Accuracy] = 0.1 + 0.2, [Training.Data.MetricKind.F1] = 2.0 / 3 })),
             new(8, new Training.Data.TaskScore(spec.PrimaryMetric, new Dictionary<Training.Data.MetricKind, double> { [Training.Data.MetricKind.Accuracy] = 0.75, [Training.Data.MetricKind.F1] = 1e-17 })),

@@ -9,7 +9,7 @@ namespace Probing.Training.FineTuning;
 public partial record EvalLogRow(int Step, string Split, string Metric, double Value);
 
 /// <summary>An evaluation of the model on dev after <see cref="Step"/> optimizer steps.</summary>
-public sealed record Evaluation(int Step, TaskScore Score);
+public sealed record DevEvaluation(int Step, TaskScore Score);
 
 /// <summary>
 /// <c>eval_log.csv</c>: every dev evaluation of a fine-tuning run, one row per metric
@@ -20,14 +20,14 @@ public static class EvalLog
 {
     public const string FileName = "eval_log.csv", DevSplit = "dev";
 
-    public static void Write(string path, IEnumerable<Evaluation> evaluations) =>
+    public static void Write(string path, IEnumerable<DevEvaluation> evaluations) =>
         CsvTable.Write(path, evaluations.SelectMany(e => e.Score.Values.Select(v => new EvalLogRow(e.Step, DevSplit, TaskScore.Name(v.Key), v.Value))));
 
     /// <summary>The evaluations in the order they were made; a metric the task does not score is an error naming the file.</summary>
-    public static List<Evaluation> Read(string path, TaskSpec spec)
+    public static List<DevEvaluation> Read(string path, TaskSpec spec)
     {
         var byName = spec.Metrics.ToDictionary(TaskScore.Name);
-        var evaluations = new List<Evaluation>();
+        var evaluations = new List<DevEvaluation>();
         foreach (var step in CsvTable.Read<EvalLogRow>(path).Where(r => r.Split == DevSplit).GroupBy(r => r.Step))
         {
             var values = new Dictionary<MetricKind, double>();
@@ -39,7 +39,7 @@ public static class EvalLog
             }
             if (!values.ContainsKey(spec.PrimaryMetric))
                 throw InputError.InFile(path, $"step {step.Key} has no {TaskScore.Name(spec.PrimaryMetric)} (the primary metric of {spec.Name})");
-            evaluations.Add(new Evaluation(step.Key, new TaskScore(spec.PrimaryMetric, values)));
+            evaluations.Add(new DevEvaluation(step.Key, new TaskScore(spec.PrimaryMetric, values)));
         }
         return evaluations;
     }

@@ -75,7 +75,7 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
         using var regularizer = MethodRegistry.Create(config.Method, new RegularizerContext(student, Create));
         var schedule = new LearningRateSchedule(config.LearningRate, (int)Math.Round(totalSteps * config.WarmupFraction), totalSteps);
         var log = new List<TrainLogRow>();
-        var evaluations = new List<Evaluation>();
+        var evaluations = new List<DevEvaluation>();
         var (start, elapsedBefore) = Resume(student, optimizer, regularizer, log, evaluations);
         var lastCheckpoint = start;
         var parameters = student.parameters().ToList();
@@ -117,7 +117,7 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
         lastScore ??= Evaluator.Evaluate(final, dev, spec, task.Dev, config.EvalBatchSize);
         FineTunedModel.Save(RunPath(LastFolder), final, tokenizer, head);
         if (!Directory.Exists(RunPath(BestFolder))) FineTunedModel.Save(RunPath(BestFolder), final, tokenizer, head);
-        var best = evaluations.Count > 0 ? evaluations.MaxBy(e => e.Score.Primary)! : new Evaluation(totalSteps, lastScore);
+        var best = evaluations.Count > 0 ? evaluations.MaxBy(e => e.Score.Primary)! : new DevEvaluation(totalSteps, lastScore);
         var encoder = new Encoder(final.Config);
         ModuleState.Load(encoder, final.Encoder.state_dict(), "fine-tuned encoder");
         encoder.eval();
@@ -125,17 +125,17 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
             Math.Round(elapsedBefore + clock.Elapsed.TotalSeconds, 3), RunPath(BestFolder), RunPath(LastFolder));
     }
 
-    TaskScore EvaluateAndKeepBest(SequenceClassifier model, EncodedExamples dev, int step, List<Evaluation> evaluations, HeadInfo head)
+    TaskScore EvaluateAndKeepBest(SequenceClassifier model, EncodedExamples dev, int step, List<DevEvaluation> evaluations, HeadInfo head)
     {
         var score = Evaluator.Evaluate(model, dev, task.Spec, task.Dev, config.EvalBatchSize);
         var isBest = evaluations.All(e => score.Primary > e.Score.Primary);
-        evaluations.Add(new Evaluation(step, score));
+        evaluations.Add(new DevEvaluation(step, score));
         if (isBest) FineTunedModel.Save(RunPath(BestFolder), model, tokenizer, head);
         progress.Message($"step {step}: dev {score}{(isBest ? " (best)" : "")}");
         return score;
     }
 
-    (int Step, double Elapsed) Resume(SequenceClassifier student, AdamW optimizer, IRegularizer regularizer, List<TrainLogRow> log, List<Evaluation> evaluations)
+    (int Step, double Elapsed) Resume(SequenceClassifier student, AdamW optimizer, IRegularizer regularizer, List<TrainLogRow> log, List<DevEvaluation> evaluations)
     {
         var state = TrainingCheckpoint.TryLoad(RunPath(CheckpointFolder), student, optimizer, regularizer.LoadStateDict);
         if (state is null) return (0, 0);
