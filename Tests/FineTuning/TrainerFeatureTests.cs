@@ -71,7 +71,7 @@ public class TrainerFeatureTests
         Assert.That(result.Steps, Is.EqualTo(6));
         Assert.That(result.BestStep, Is.EqualTo(2));
         Assert.That(Log(whole).Select(r => r.Step), Is.EqualTo(Enumerable.Range(1, 6)));
-        Assert.That(CsvTable.Read<EvalLogRow>(Path.Combine(whole, FineTuner.EvalLogFile)).Select(r => r.Step), Is.EqualTo(new[] { 2, 4, 6 }));
+        Assert.That(EvalLog.Read(Path.Combine(whole, FineTuner.EvalLogFile), TinySetup.KeywordSpec).Select(e => e.Step), Is.EqualTo(new[] { 2, 4, 6 }));
 
         var interrupted = TinySetup.TempDirectory();
         Assert.Throws<Stop>(() => Run(config, interrupted, new StopAt(5)));
@@ -91,8 +91,8 @@ public class TrainerFeatureTests
         var config = TinySetup.Quick("standard", steps: 12) with { EvalEvery = 2, SelectionMetric = "f1" };
         var directory = TinySetup.TempDirectory();
         var result = Run(config, directory);
-        var f1 = CsvTable.Read<EvalLogRow>(Path.Combine(directory, FineTuner.EvalLogFile))
-            .Select(r => (r.Step, F1: double.Parse(r.Scores.Split(' ').Single(s => s.StartsWith("f1=", StringComparison.Ordinal))[3..], System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        var f1 = EvalLog.Read(Path.Combine(directory, FineTuner.EvalLogFile), TinySetup.KeywordSpec)
+            .Select(e => (e.Step, F1: e.Score.Values[MetricKind.F1])).ToList();
         Assert.That(result.BestDev.PrimaryMetric, Is.EqualTo(MetricKind.F1));
         Assert.That(result.BestStep, Is.EqualTo(f1.First(e => e.F1 == f1.Max(x => x.F1)).Step));
         Assert.That(result.BestDev.Primary, Is.EqualTo(f1.Max(x => x.F1)));

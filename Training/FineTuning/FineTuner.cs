@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using CsvHelper;
 using Probing.Training.Checkpoints;
 using Probing.Training.Data;
 using Probing.Training.Infrastructure;
@@ -12,9 +11,6 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Probing.Training.FineTuning;
-
-[CsvRecord]
-public partial record EvalLogRow(int Step, double Primary, string Scores);
 
 /// <summary>
 /// The outcome of a fine-tuning run: the final evaluated model's encoder (a copy the caller owns),
@@ -30,7 +26,7 @@ public sealed record FineTuneResult(Encoder Encoder, TaskScore BestDev, int Best
 /// </summary>
 public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokenizer tokenizer, string runDirectory, ITrainingProgress progress)
 {
-    public const string BestFolder = "best", LastFolder = "last", CheckpointFolder = "checkpoints", EvalLogFile = "eval_log.csv";
+    public const string BestFolder = "best", LastFolder = "last", CheckpointFolder = "checkpoints", EvalLogFile = EvalLog.FileName;
 
     MetricKind selection;
 
@@ -98,7 +94,7 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
         using var regularizer = MethodRegistry.Create(config.Method, new RegularizerContext(student, CreateOnDevice));
         var schedule = new LearningRateSchedule(config.LearningRate, (int)Math.Round(totalSteps * config.WarmupFraction), totalSteps);
         var log = new List<TrainLogRow>();
-        var evaluations = new List<EvalLogRow>();
+        var evaluations = new List<DevEvaluation>();
         var (start, elapsedBefore) = Resume(student, optimizer, regularizer, log, evaluations);
         var lastCheckpoint = start;
         var parameters = student.parameters().ToList();
@@ -140,7 +136,7 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
             if ((step + 1) % config.CheckpointEvery == 0 || done || stopped)
             {
                 TrainLog.Write(RunPath(TrainLog.FileName), regularizer.TermNames, log);
-                CsvTable.Write(RunPath(EvalLogFile), evaluations);
+                EvalLog.Write(RunPath(EvalLogFile), evaluations);
                 TrainingCheckpoint.Save(RunPath(CheckpointFolder), student, modelConfig, optimizer,
                     new TrainingCheckpoint.State(step + 1, elapsedBefore + clock.Elapsed.TotalSeconds), regularizer.StateDict(),
                     [RunPath(TrainLog.FileName), RunPath(EvalLogFile)]);
@@ -152,25 +148,25 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
         lastScore ??= Evaluator.Evaluate(final, dev, spec, task.Dev, config.EvalBatchSize);
         FineTunedModel.Save(RunPath(LastFolder), final, tokenizer, head);
         if (!Directory.Exists(RunPath(BestFolder))) FineTunedModel.Save(RunPath(BestFolder), final, tokenizer, head);
-        var best = evaluations.Count > 0 ? evaluations.MaxBy(Selected)! : new EvalLogRow(steps, lastScore.Primary, Format(lastScore));
+        var best = evaluations.Count > 0 ? evaluations.MaxBy(Selected)! : new DevEvaluation(steps, lastScore);
         var encoder = new Encoder(final.Config);
         ModuleState.Load(encoder, final.Encoder.state_dict(), "fine-tuned encoder");
         encoder.eval();
-        return new FineTuneResult(encoder, ParseScore(best.Scores, spec, selection), best.Step, lastScore with { PrimaryMetric = selection }, steps,
+        return new FineTuneResult(encoder, best.Score with { PrimaryMetric = selection }, best.Step, lastScore with { PrimaryMetric = selection }, steps,
             Math.Round(elapsedBefore + clock.Elapsed.TotalSeconds, 3), RunPath(BestFolder), RunPath(LastFolder));
     }
 
-    TaskScore EvaluateAndKeepBest(SequenceClassifier model, EncodedExamples dev, int step, List<EvalLogRow> evaluations, HeadInfo head)
+    TaskScore EvaluateAndKeepBest(SequenceClassifier model, EncodedExamples dev, int step, List<DevEvaluation> evaluations, HeadInfo head)
     {
         var score = Evaluator.Evaluate(model, dev, task.Spec, task.Dev, config.EvalBatchSize);
         var isBest = evaluations.All(e => score.Values[selection] > Selected(e));
-        evaluations.Add(new EvalLogRow(step, score.Primary, Format(score)));
+        evaluations.Add(new DevEvaluation(step, score));
         if (isBest) FineTunedModel.Save(RunPath(BestFolder), model, tokenizer, head);
         progress.Message($"step {step}: dev {score}{(isBest ? " (best)" : "")}");
         return score;
     }
 
-    (int Step, double Elapsed) Resume(SequenceClassifier student, AdamW optimizer, IRegularizer regularizer, List<TrainLogRow> log, List<EvalLogRow> evaluations)
+    (int Step, double Elapsed) Resume(SequenceClassifier student, AdamW optimizer, IRegularizer regularizer, List<TrainLogRow> log, List<DevEvaluation> evaluations)
     {
         // The logs come from the checkpoint itself: they end at its step, even if the run's own copies went further.
         var restored = TrainingCheckpoint.TryLoad(RunPath(CheckpointFolder), student, optimizer, regularizer.LoadStateDict, progress.Message);
@@ -178,21 +174,15 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
         var state = restored.State;
         log.AddRange(TrainLog.Read(Path.Combine(restored.Folder, TrainLog.FileName), regularizer.TermNames.Count).Where(r => r.Step <= state.Step));
         var evalLog = Path.Combine(restored.Folder, EvalLogFile);
-        if (File.Exists(evalLog)) evaluations.AddRange(CsvTable.Read<EvalLogRow>(evalLog).Where(r => r.Step <= state.Step));
+        if (File.Exists(evalLog)) evaluations.AddRange(EvalLog.Read(evalLog, task.Spec).Where(e => e.Step <= state.Step));
         progress.Message($"resuming from step {state.Step} ({restored.Folder})");
         return (state.Step, state.ElapsedSeconds);
     }
 
-    /// <summary>"name=value …" with round-trip precision, so the best score reads back exactly on resume.</summary>
-    static string Format(TaskScore score) =>
-        string.Join(" ", score.Values.Select(v => TaskScore.Name(v.Key) + "=" + v.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+    /// <summary>The selection metric of an evaluation.</summary>
+    double Selected(DevEvaluation evaluation) => evaluation.Score.Values[selection];
 
-    static TaskScore ParseScore(string scores, TaskSpec spec, MetricKind primary)
-    {
-        var values = scores.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(part => part.Split('='))
-            .ToDictionary(kv => spec.Metrics.First(m => TaskScore.Name(m) == kv[0]), kv => double.Parse(kv[1], System.Globalization.CultureInfo.InvariantCulture));
-        return new TaskScore(primary, values);
-    }
+    List<double> Selections(IEnumerable<DevEvaluation> evaluations) => [.. evaluations.Select(Selected)];
 
     /// <summary>
     /// After the first step of a process (when gradients, optimizer moments, teachers and snapshots all
@@ -206,11 +196,6 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
             .. optimizer.StateDict().Where(kv => kv.Value.is_floating_point()).Select(kv => ("optimizer." + kv.Key, kv.Value)),
             .. regularizer.StateDict().Where(kv => kv.Value.is_floating_point()).Select(kv => ("method." + kv.Key, kv.Value)),
         ], where);
-
-    /// <summary>The selection metric of a logged evaluation (its scores carry every metric at round-trip precision).</summary>
-    double Selected(EvalLogRow row) => ParseScore(row.Scores, task.Spec, selection).Primary;
-
-    List<double> Selections(IEnumerable<EvalLogRow> rows) => [.. rows.Select(Selected)];
 
     /// <summary>
     /// One optimizer step's gradients: the batch in <see cref="FineTuneConfig.GradAccumSteps"/> consecutive
