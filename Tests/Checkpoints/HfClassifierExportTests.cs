@@ -27,6 +27,7 @@ public class HfClassifierExportTests
         var run = TinySetup.TempDirectory();
         var task = TinySetup.KeywordTask(train: 64, dev: 16);
         FineTuner.Run(TinySetup.Quick(method, steps: 3), task, model, run, SilentProgress.Instance).Encoder.Dispose();
+        File.WriteAllText(Path.Combine(run, "config.json"), """{ "kind": "finetune" }""");   // as a run folder holds its identity
         var exported = Path.Combine(TinySetup.TempDirectory(), "hf");
         var (code, error) = CliRunner.Run("export", "--model", run, "--out", exported);
         Assert.That(code, Is.Zero, error);

@@ -47,7 +47,8 @@ public static class FineTunedModel
     public static string ModelOrRunBest(string directory)
     {
         var best = Path.Combine(directory, FineTuner.BestFolder);
-        return !File.Exists(Path.Combine(directory, EncoderCheckpoint.ConfigFile)) && File.Exists(Path.Combine(best, EncoderCheckpoint.WeightsFile)) ? best : directory;
+        // A run folder has a config.json too (its identity), but no weights of its own.
+        return !File.Exists(Path.Combine(directory, EncoderCheckpoint.WeightsFile)) && File.Exists(Path.Combine(best, EncoderCheckpoint.WeightsFile)) ? best : directory;
     }
 
     /// <summary>The folder's head in Hugging Face's form (R4F's spectrally normalised projection folded into a plain linear layer), with its labels.</summary>
