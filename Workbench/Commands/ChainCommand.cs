@@ -60,7 +60,7 @@ static class SequentialCommand
             + (settings.TrainLimit is { } n ? FormattableString.Invariant($"-n{n}") : "");
         var folder = parse.GetValue(output) ?? Path.Combine("results", protocol, name);
         var config = new ProtocolRun.Config(protocol, tasks, cycles, settings, methods, seeds, baseModel.Path, CheckpointHash.Of(baseModel), null,
-            probeOptions.Cache(parse), parse.GetValue(probeOptions.BatchSize));
+            probeOptions.Cache(parse), parse.GetValue(probeOptions.BatchSize), protocolOptions.Curve(parse, tasks));
         return new Prepared(folder, config, baseModel);
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Probing.Probing.Features;
 using Probing.Probing.Probes;
 using Probing.Probing.Protocols;
@@ -17,13 +18,17 @@ namespace Probing.Workbench.Commands;
 /// </summary>
 public static class ProtocolRun
 {
-    public const string StagesFile = "stages.csv";
+    public const string StagesFile = "stages.csv", CurveFile = CollapseCurve.FileName;
 
-    /// <summary>The resolved inputs, written as config.json (the base's content hash pins the exact checkpoint).</summary>
+    /// <summary>
+    /// The resolved inputs, written as config.json (the base's content hash pins the exact checkpoint). A run
+    /// without a collapse curve writes no <c>curve</c> key, so its config reads as it did before the curve existed.
+    /// </summary>
     public sealed record Config(
         string Protocol, IReadOnlyList<string> StageTasks, int? Cycles, ProbeSettings Probe,
         IReadOnlyList<FineTuneConfig> Methods, IReadOnlyList<int> Seeds,
-        string Base, string BaseHash, int? RandomSeed, string? CacheDirectory, int BatchSize);
+        string Base, string BaseHash, int? RandomSeed, string? CacheDirectory, int BatchSize,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CurveSettings? Curve = null);
 
     public static ProtocolResults Execute(string folder, Config config, ModelFolder baseModel, Func<ProtocolContext, string, ProtocolResults> protocol)
     {
@@ -32,10 +37,11 @@ public static class ProtocolRun
         run.WriteManifest(manifest);
         using var store = new FeatureStore(config.CacheDirectory, config.BatchSize, message => AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(message)}[/]"));
         var results = Terminal.ConsoleProgress.Run(config.Protocol, progress =>
-            protocol(new ProtocolContext(baseModel, config.Probe, store, ProbeRegistry.Default, null, progress, Console.WriteLine), run.Path));
+            protocol(new ProtocolContext(baseModel, config.Probe, store, ProbeRegistry.Default, null, progress, Console.WriteLine, config.Curve), run.Path));
         CsvTable.Write(run.File(ProbeRun.ProbesFile), results.Probes);
         CsvTable.Write(run.File(ProbeRun.CkaFile), results.Cka);
         CsvTable.Write(run.File(StagesFile), results.Stages);
+        if (config.Curve is not null) CsvTable.Write(run.File(CurveFile), results.CurveRows);
         run.WriteManifest(manifest.Finish());
         run.MarkDone();
         PrintSummary(results);
