@@ -8,7 +8,7 @@ namespace Probing.Workbench.Commands;
 
 /// <summary>
 /// <c>workbench chain --methods … --seeds …</c>: the degradation chain (sequential fine-tuning along
-/// the stand-ins of SST-2 → QNLI → QQP → RTE by default) with frozen probes of the first and every
+/// SST-2 → QNLI → QQP → RTE on a GLUE folder, four tasks the base learns on the embedded suite) with frozen probes of the first and every
 /// earlier task after every stage; see <see cref="DegradationChain"/>.
 /// </summary>
 public static class ChainCommand
@@ -19,9 +19,8 @@ public static class ChainCommand
         var protocolOptions = new ProtocolOptions(required: true);
         var tasks = new Option<string[]>("--tasks")
         {
-            Description = "The chain, in order (default: fine-foods qnli-proxy qqp-proxy rte-proxy)",
+            Description = "The chain, in order (default: fortune-category word-usage-proxy field-pair-proxy excerpt-nli-proxy; sst2 qnli qqp rte with a GLUE folder)",
             AllowMultipleArgumentsPerToken = true,
-            DefaultValueFactory = _ => [.. DegradationChain.DefaultTasks],
         };
         var output = CommonOptions.Output("the chain (default results/chain/<methods>-<setting>-<probe>-<layers>)");
         var command = new Command("chain", "Sequential fine-tuning along a chain of tasks, probing the first and every earlier task after each stage; writes probes.csv, cka.csv, stages.csv")
@@ -32,7 +31,7 @@ public static class ChainCommand
         protocolOptions.AddTo(command);
         command.SetAction(parse =>
         {
-            var chain = ProbeOptions.SplitList(parse.GetValue(tasks)!);
+            var chain = ProbeOptions.SplitList(parse.GetValue(tasks) ?? [.. DegradationChain.DefaultFor(parse.GetValue(probeOptions.DataDir))]);
             if (chain.Length == 0) throw new InputError("--tasks: name at least one task");
             var plan = SequentialCommand.Prepare(parse, probeOptions, protocolOptions, chain, "chain", cycles: null, output);
             SequentialCommand.Run(plan, (context, root) =>

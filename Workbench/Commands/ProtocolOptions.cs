@@ -16,8 +16,11 @@ namespace Probing.Workbench.Commands;
 /// </summary>
 public sealed class ProtocolOptions
 {
-    /// <summary>Learning rates of the two named settings: aggressive is where standard fine-tuning visibly collapses the shipped base (docs/collapse.md).</summary>
-    public static readonly IReadOnlyDictionary<string, double> Settings = new Dictionary<string, double> { ["gentle"] = 2e-4, ["aggressive"] = 3e-3 };
+    /// <summary>
+    /// Learning rates of the named settings: aggressive is where standard fine-tuning visibly collapses
+    /// the shipped base; moderate is where it learns every task of the embedded chain (docs/collapse.md).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, double> Settings = new Dictionary<string, double> { ["gentle"] = 2e-4, ["moderate"] = 1e-3, ["aggressive"] = 3e-3 };
 
     /// <summary>
     /// The protocols' fine-tuning defaults: short runs (150 steps, dev every 50) so the quickstart scale
@@ -37,7 +40,7 @@ public sealed class ProtocolOptions
     };
     public Option<string> Setting { get; } = new("--setting")
     {
-        Description = "Named fine-tuning setting: gentle (learning_rate 2e-4) or aggressive (3e-3); --set overrides it",
+        Description = "Named fine-tuning setting: gentle (learning_rate 2e-4), moderate (1e-3) or aggressive (3e-3); --set overrides it",
         DefaultValueFactory = _ => "gentle",
     };
     public Option<string[]> Set { get; } = new("--set")

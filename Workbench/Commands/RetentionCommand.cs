@@ -16,9 +16,8 @@ public static class RetentionCommand
         var protocolOptions = new ProtocolOptions(required: true);
         var tasks = new Option<string[]>("--tasks")
         {
-            Description = "The tasks of one cycle, in order (default: fine-foods qnli-proxy qqp-proxy rte-proxy)",
+            Description = "The tasks of one cycle, in order (default: the chain's, fortune-category word-usage-proxy field-pair-proxy excerpt-nli-proxy; sst2 qnli qqp rte with a GLUE folder)",
             AllowMultipleArgumentsPerToken = true,
-            DefaultValueFactory = _ => [.. RetentionCycles.DefaultTasks],
         };
         var cycles = new Option<int>("--cycles") { Description = "How many times the tasks come round", DefaultValueFactory = _ => RetentionCycles.DefaultCycles };
         var output = CommonOptions.Output("the retention run (default results/retention/<methods>-<setting>-<probe>-<layers>)");
@@ -30,7 +29,7 @@ public static class RetentionCommand
         protocolOptions.AddTo(command);
         command.SetAction(parse =>
         {
-            var list = ProbeOptions.SplitList(parse.GetValue(tasks)!);
+            var list = ProbeOptions.SplitList(parse.GetValue(tasks) ?? [.. DegradationChain.DefaultFor(parse.GetValue(probeOptions.DataDir))]);
             if (list.Length == 0) throw new InputError("--tasks: name at least one task");
             var count = parse.GetValue(cycles);
             if (count < 1) throw new InputError($"--cycles {count}: expected a positive number");
