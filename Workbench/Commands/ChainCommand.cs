@@ -31,7 +31,7 @@ public static class ChainCommand
         protocolOptions.AddTo(command);
         command.SetAction(parse =>
         {
-            var chain = ProbeOptions.SplitList(parse.GetValue(tasks) ?? [.. DegradationChain.DefaultFor(parse.GetValue(probeOptions.DataDir))]);
+            var chain = ProbeOptions.SplitList(parse.GetValue(tasks) is { Length: > 0 } named ? named : [.. DegradationChain.DefaultFor(parse.GetValue(probeOptions.DataDir))]);
             if (chain.Length == 0) throw new InputError("--tasks: name at least one task");
             var plan = SequentialCommand.Prepare(parse, probeOptions, protocolOptions, chain, "chain", cycles: null, output);
             SequentialCommand.Run(plan, (context, root) =>

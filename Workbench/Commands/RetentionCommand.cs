@@ -29,7 +29,7 @@ public static class RetentionCommand
         protocolOptions.AddTo(command);
         command.SetAction(parse =>
         {
-            var list = ProbeOptions.SplitList(parse.GetValue(tasks) ?? [.. DegradationChain.DefaultFor(parse.GetValue(probeOptions.DataDir))]);
+            var list = ProbeOptions.SplitList(parse.GetValue(tasks) is { Length: > 0 } named ? named : [.. DegradationChain.DefaultFor(parse.GetValue(probeOptions.DataDir))]);
             if (list.Length == 0) throw new InputError("--tasks: name at least one task");
             var count = parse.GetValue(cycles);
             if (count < 1) throw new InputError($"--cycles {count}: expected a positive number");
