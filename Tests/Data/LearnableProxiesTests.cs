@@ -102,5 +102,17 @@ public class LearnableProxiesTests
         Assert.That(dropped, Is.EqualTo(lines.Count(without.Contains)));
     }
 
+    /// <summary>The embedded chain is these learnable tasks after a single-sentence one; on a GLUE folder it is the paper's.</summary>
+    [Test]
+    public void DefaultChainIsTheLearnableProxiesOnTheEmbeddedSuiteAndThePapersOnGlue()
+    {
+        var embedded = global::Probing.Probing.Protocols.DegradationChain.DefaultFor(null);
+        Assert.That(embedded.Skip(1), Is.EqualTo(new[] { "word-usage-proxy", "field-pair-proxy", "excerpt-nli-proxy" }));
+        Assert.That(EmbeddedSuite.Find(embedded[0])!.Spec.IsPair, Is.False, "the first task is single-sentence, as SST-2");
+        Assert.That(embedded.Skip(1).Select(name => EmbeddedSuite.Find(name)!.Spec.IsPair), Is.All.True);
+        var glue = global::Probing.Probing.Protocols.DegradationChain.DefaultFor("/some/glue");
+        Assert.That(glue.Select(name => global::Probing.Training.Data.Glue.GlueTasks.Find(name)?.Spec.Name), Is.EqualTo(new[] { "sst2", "qnli", "qqp", "rte" }));
+    }
+
     static bool IsExcerpt(string excerpt, string sentence) => (" " + sentence + " ").Contains(" " + excerpt + " ", StringComparison.Ordinal);
 }
