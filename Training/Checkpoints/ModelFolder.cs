@@ -42,6 +42,28 @@ public sealed record ModelFolder(string Path, string ModelType)
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> validated = new();
+
+    /// <summary>
+    /// Checks everything a run will read from the folder before the run writes anything: config.json,
+    /// every tensor's name, dtype and shape against it, the weights themselves, and the tokenizer files
+    /// (their vocabulary must match the embeddings). Nothing stays loaded; a folder already checked in
+    /// this process with unchanged files is not read again.
+    /// </summary>
+    public ModelFolder Validate()
+    {
+        var stamp = string.Join("|", ContentFiles.Select(name =>
+        {
+            var info = new FileInfo(File(name));
+            return FormattableString.Invariant($"{name}:{info.LastWriteTimeUtc.Ticks}:{info.Length}");
+        }));
+        if (validated.TryGetValue(Path, out var known) && known == stamp) return this;
+        LoadTokenizer();
+        using (LoadEncoder()) { }
+        validated[Path] = stamp;
+        return this;
+    }
+
     public EncoderConfig ReadConfig() => EncoderCheckpoint.ReadConfig(Path);
 
     public Encoder LoadEncoder() => EncoderCheckpoint.LoadEncoder(Path);

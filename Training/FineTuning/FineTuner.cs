@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using CsvHelper;
 using Probing.Training.Checkpoints;
 using Probing.Training.Data;
 using Probing.Training.Infrastructure;
@@ -12,9 +11,6 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Probing.Training.FineTuning;
-
-[CsvRecord]
-public partial record EvalLogRow(int Step, double Primary, string Scores);
 
 /// <summary>
 /// The outcome of a fine-tuning run: the final evaluated model's encoder (a copy the caller owns),
@@ -32,7 +28,7 @@ public sealed record FineTuneResult(Encoder Encoder, TaskScore BestDev, int Best
 public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokenizer tokenizer, string runDirectory, ITrainingProgress progress,
     IStepObserver? observer = null)
 {
-    public const string BestFolder = "best", LastFolder = "last", CheckpointFolder = "checkpoint", EvalLogFile = "eval_log.csv";
+    public const string BestFolder = "best", LastFolder = "last", CheckpointFolder = "checkpoints", EvalLogFile = EvalLog.FileName;
 
     string RunPath(string name) => Path.Combine(runDirectory, name);
 
@@ -59,14 +55,20 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
         classifier.Head.Initialize(start.Config.InitializerRange, config.Seed);
     });
 
-    FineTuneResult Train(EncoderConfig startConfig, Action<SequenceClassifier> initialize)
+    /// <summary>Whether the config can run on the task at all; called before a run folder is created.</summary>
+    public static void Check(FineTuneConfig config, TaskData task)
     {
         config.Validate();
+        if (task.Train.Count < config.BatchSize)
+            throw new InputError($"task {task.Spec.Name} has {task.Train.Count} training examples, fewer than one batch of {config.BatchSize} (batch_size)");
+    }
+
+    FineTuneResult Train(EncoderConfig startConfig, Action<SequenceClassifier> initialize)
+    {
+        Check(config, task);
         var spec = task.Spec;
         var train = new EncodedExamples(task.Train, spec, tokenizer, Math.Min(config.MaxLength, startConfig.MaxPositionEmbeddings));
         var dev = new EncodedExamples(task.Dev, spec, tokenizer, Math.Min(config.MaxLength, startConfig.MaxPositionEmbeddings));
-        if (train.Count < config.BatchSize)
-            throw new InputError($"task {spec.Name} has {train.Count} training examples, fewer than one batch of {config.BatchSize}");
         var order = new BatchOrder(train.Count, config.BatchSize, config.Seed);
         var totalSteps = config.MaxSteps > 0 ? config.MaxSteps : config.Epochs * order.BatchesPerEpoch;
         var evalEvery = config.EvalEvery > 0 ? config.EvalEvery : order.BatchesPerEpoch;
@@ -81,7 +83,7 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
         using var regularizer = MethodRegistry.Create(config.Method, new RegularizerContext(student, Create));
         var schedule = new LearningRateSchedule(config.LearningRate, (int)Math.Round(totalSteps * config.WarmupFraction), totalSteps);
         var log = new List<TrainLogRow>();
-        var evaluations = new List<EvalLogRow>();
+        var evaluations = new List<DevEvaluation>();
         var (start, elapsedBefore) = Resume(student, optimizer, regularizer, log, evaluations);
         var lastCheckpoint = start;
         observer?.Begin(start, totalSteps);
@@ -99,7 +101,8 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
                 var loss = regularizer.Backward(train.Batch(order.Batch(step)));
                 var gradNorm = nn.utils.clip_grad_norm_(parameters, config.ClipNorm);
                 if (!double.IsFinite(loss.Total) || !double.IsFinite(gradNorm))
-                    throw new TrainingDiverged($"{runDirectory}: the {MethodRegistry.KindOf(config.Method)} loss became {loss.Total} (gradient norm {gradNorm}) at step {step + 1}; the last good checkpoint (step {lastCheckpoint}) is kept");
+                    throw new TrainingDiverged($"{runDirectory}: the {MethodRegistry.KindOf(config.Method)} loss became {loss.Total} (gradient norm {gradNorm}) at step {step + 1}; "
+                        + TrainingDiverged.CheckpointNote(lastCheckpoint, config.CheckpointEvery));
                 var learningRate = schedule.At(step);
                 optimizer.Step(learningRate);
                 optimizer.ZeroGrad();
@@ -116,9 +119,10 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
             if ((step + 1) % config.CheckpointEvery == 0 || done)
             {
                 TrainLog.Write(RunPath(TrainLog.FileName), regularizer.TermNames, log);
-                CsvTable.Write(RunPath(EvalLogFile), evaluations);
+                EvalLog.Write(RunPath(EvalLogFile), evaluations);
                 TrainingCheckpoint.Save(RunPath(CheckpointFolder), student, modelConfig, optimizer,
-                    new TrainingCheckpoint.State(step + 1, elapsedBefore + clock.Elapsed.TotalSeconds), regularizer.StateDict());
+                    new TrainingCheckpoint.State(step + 1, elapsedBefore + clock.Elapsed.TotalSeconds), regularizer.StateDict(),
+                    [RunPath(TrainLog.FileName), RunPath(EvalLogFile)]);
                 lastCheckpoint = step + 1;
             }
         }
@@ -127,11 +131,11 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
         lastScore ??= Evaluator.Evaluate(final, dev, spec, task.Dev, config.EvalBatchSize);
         FineTunedModel.Save(RunPath(LastFolder), final, tokenizer, head);
         if (!Directory.Exists(RunPath(BestFolder))) FineTunedModel.Save(RunPath(BestFolder), final, tokenizer, head);
-        var best = evaluations.Count > 0 ? evaluations.MaxBy(e => e.Primary)! : new EvalLogRow(totalSteps, lastScore.Primary, Format(lastScore));
+        var best = evaluations.Count > 0 ? evaluations.MaxBy(e => e.Score.Primary)! : new DevEvaluation(totalSteps, lastScore);
         var encoder = new Encoder(final.Config);
         ModuleState.Load(encoder, final.Encoder.state_dict(), "fine-tuned encoder");
         encoder.eval();
-        return new FineTuneResult(encoder, ParseScore(best.Scores, spec), best.Step, lastScore, totalSteps,
+        return new FineTuneResult(encoder, best.Score, best.Step, lastScore, totalSteps,
             Math.Round(elapsedBefore + clock.Elapsed.TotalSeconds, 3), RunPath(BestFolder), RunPath(LastFolder));
     }
 
@@ -150,34 +154,26 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
         }
     }
 
-    TaskScore EvaluateAndKeepBest(SequenceClassifier model, EncodedExamples dev, int step, List<EvalLogRow> evaluations, HeadInfo head)
+    TaskScore EvaluateAndKeepBest(SequenceClassifier model, EncodedExamples dev, int step, List<DevEvaluation> evaluations, HeadInfo head)
     {
         var score = Evaluator.Evaluate(model, dev, task.Spec, task.Dev, config.EvalBatchSize);
-        var isBest = evaluations.All(e => score.Primary > e.Primary);
-        evaluations.Add(new EvalLogRow(step, score.Primary, Format(score)));
+        var isBest = evaluations.All(e => score.Primary > e.Score.Primary);
+        evaluations.Add(new DevEvaluation(step, score));
         if (isBest) FineTunedModel.Save(RunPath(BestFolder), model, tokenizer, head);
         progress.Message($"step {step}: dev {score}{(isBest ? " (best)" : "")}");
         return score;
     }
 
-    (int Step, double Elapsed) Resume(SequenceClassifier student, AdamW optimizer, IRegularizer regularizer, List<TrainLogRow> log, List<EvalLogRow> evaluations)
+    (int Step, double Elapsed) Resume(SequenceClassifier student, AdamW optimizer, IRegularizer regularizer, List<TrainLogRow> log, List<DevEvaluation> evaluations)
     {
-        var state = TrainingCheckpoint.TryLoad(RunPath(CheckpointFolder), student, optimizer, regularizer.LoadStateDict);
-        if (state is null) return (0, 0);
-        log.AddRange(TrainLog.Read(RunPath(TrainLog.FileName), regularizer.TermNames.Count).Where(r => r.Step <= state.Step));
-        if (File.Exists(RunPath(EvalLogFile))) evaluations.AddRange(CsvTable.Read<EvalLogRow>(RunPath(EvalLogFile)).Where(r => r.Step <= state.Step));
-        progress.Message($"resuming from step {state.Step} ({RunPath(CheckpointFolder)})");
+        // The logs come from the checkpoint itself: they end at its step, even if the run's own copies went further.
+        var restored = TrainingCheckpoint.TryLoad(RunPath(CheckpointFolder), student, optimizer, regularizer.LoadStateDict, progress.Message);
+        if (restored is null) return (0, 0);
+        var state = restored.State;
+        log.AddRange(TrainLog.Read(Path.Combine(restored.Folder, TrainLog.FileName), regularizer.TermNames.Count).Where(r => r.Step <= state.Step));
+        var evalLog = Path.Combine(restored.Folder, EvalLogFile);
+        if (File.Exists(evalLog)) evaluations.AddRange(EvalLog.Read(evalLog, task.Spec).Where(e => e.Step <= state.Step));
+        progress.Message($"resuming from step {state.Step} ({restored.Folder})");
         return (state.Step, state.ElapsedSeconds);
-    }
-
-    /// <summary>"name=value …" with round-trip precision, so the best score reads back exactly on resume.</summary>
-    static string Format(TaskScore score) =>
-        string.Join(" ", score.Values.Select(v => TaskScore.Name(v.Key) + "=" + v.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
-
-    static TaskScore ParseScore(string scores, TaskSpec spec)
-    {
-        var values = scores.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(part => part.Split('='))
-            .ToDictionary(kv => spec.Metrics.First(m => TaskScore.Name(m) == kv[0]), kv => double.Parse(kv[1], System.Globalization.CultureInfo.InvariantCulture));
-        return new TaskScore(spec.PrimaryMetric, values);
     }
 }

@@ -12,7 +12,7 @@ public sealed class Embeddings : ExplicitModule
 {
     readonly Embedding words, positions, segments;
     readonly LayerNorm norm;
-    readonly Dropout dropout;
+    readonly FastDropout dropout;
     readonly EncoderConfig config;
 
     public Embeddings(EncoderConfig config) : base("embeddings")
@@ -22,7 +22,7 @@ public sealed class Embeddings : ExplicitModule
         positions = nn.Embedding(config.MaxPositionEmbeddings, config.HiddenSize);
         segments = nn.Embedding(config.TypeVocabSize, config.HiddenSize);
         norm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
-        dropout = nn.Dropout(config.HiddenDropoutProb);
+        dropout = new FastDropout(config.HiddenDropoutProb);
         register_module("word_embeddings", words);
         register_module("position_embeddings", positions);
         register_module("token_type_embeddings", segments);

@@ -37,7 +37,7 @@ public sealed class Encoder : ExplicitModule
     /// </summary>
     public EncoderOutput ForwardFromWordEmbeddings(Tensor wordEmbeddings, Tensor tokenTypeIds, Tensor attentionMask)
     {
-        var maskBias = ((1 - attentionMask.to(wordEmbeddings.dtype)) * PaddingBias).unsqueeze(1).unsqueeze(2);
+        var maskBias = MaskBias(attentionMask, wordEmbeddings.dtype);
         var hidden = Embeddings.Complete(wordEmbeddings, tokenTypeIds, attentionMask);
         var states = new List<Tensor>(layers.Count + 1) { hidden };
         foreach (var layer in layers)
@@ -47,4 +47,21 @@ public sealed class Encoder : ExplicitModule
         }
         return new EncoderOutput(states, attentionMask);
     }
+
+    /// <summary>
+    /// The last layer's state at the first position ([CLS], B × H) from word embeddings: the same value as
+    /// <see cref="ForwardFromWordEmbeddings"/>'s, but the last layer computes that position alone (its keys
+    /// and values still cover every position). A classification head reads nothing else, and the
+    /// skipped queries, feed-forward and norms are most of the last layer's work.
+    /// </summary>
+    public Tensor ClsFromWordEmbeddings(Tensor wordEmbeddings, Tensor tokenTypeIds, Tensor attentionMask)
+    {
+        var maskBias = MaskBias(attentionMask, wordEmbeddings.dtype);
+        var hidden = Embeddings.Complete(wordEmbeddings, tokenTypeIds, attentionMask);
+        for (int i = 0; i < layers.Count - 1; i++) hidden = layers[i].Forward(hidden, maskBias);
+        return layers[^1].Forward(hidden, maskBias, queries: hidden[.., ..1]).squeeze(1);
+    }
+
+    static Tensor MaskBias(Tensor attentionMask, ScalarType dtype) =>
+        ((1 - attentionMask.to(dtype)) * PaddingBias).unsqueeze(1).unsqueeze(2);
 }

@@ -23,10 +23,14 @@ public sealed class TransformerLayer : ExplicitModule
         register_module("output", output);
     }
 
+    /// <param name="hidden">B × T × H, the previous layer's states.</param>
     /// <param name="maskBias">B × 1 × 1 × T: 0 on real tokens, a large negative number on padding.</param>
-    public Tensor Forward(Tensor hidden, Tensor maskBias)
+    /// <param name="queries">The states (B × Q × H) whose outputs are wanted, attending over all of
+    /// <paramref name="hidden"/>; null for every position. Each position's output depends on the others only
+    /// through keys and values, so computing fewer positions gives exactly those positions' outputs.</param>
+    public Tensor Forward(Tensor hidden, Tensor maskBias, Tensor? queries = null)
     {
-        var attended = attention.Forward(hidden, maskBias);
+        var attended = attention.Forward(hidden, maskBias, queries ?? hidden);
         return output.Forward(activation(intermediate.forward(attended)), attended);
     }
 }
@@ -35,7 +39,7 @@ public sealed class TransformerLayer : ExplicitModule
 sealed class AttentionBlock : ExplicitModule
 {
     readonly Linear query, key, value;
-    readonly Dropout attentionDropout;
+    readonly FastDropout attentionDropout;
     readonly ResidualProjection output;
     readonly int heads, headSize;
 
@@ -46,7 +50,7 @@ sealed class AttentionBlock : ExplicitModule
         query = nn.Linear(config.HiddenSize, config.HiddenSize);
         key = nn.Linear(config.HiddenSize, config.HiddenSize);
         value = nn.Linear(config.HiddenSize, config.HiddenSize);
-        attentionDropout = nn.Dropout(config.AttentionProbsDropoutProb);
+        attentionDropout = new FastDropout(config.AttentionProbsDropoutProb);
         output = new ResidualProjection(config.HiddenSize, config);
         var self = new Named("query", query);
         self.register_module("key", key);
@@ -56,14 +60,15 @@ sealed class AttentionBlock : ExplicitModule
         register_module("output", output);
     }
 
-    public Tensor Forward(Tensor hidden, Tensor maskBias)
+    /// <param name="queries">The rows whose outputs are wanted (<paramref name="hidden"/> itself for all of them).</param>
+    public Tensor Forward(Tensor hidden, Tensor maskBias, Tensor queries)
     {
-        long batch = hidden.shape[0], length = hidden.shape[1];
-        Tensor Split(Linear projection) => projection.forward(hidden).view(batch, length, heads, headSize).transpose(1, 2);
-        var scores = Split(query).matmul(Split(key).transpose(-1, -2)) / Math.Sqrt(headSize) + maskBias;
+        long batch = hidden.shape[0];
+        Tensor Split(Linear projection, Tensor x) => projection.forward(x).view(batch, x.shape[1], heads, headSize).transpose(1, 2);
+        var scores = Split(query, queries).matmul(Split(key, hidden).transpose(-1, -2)) / Math.Sqrt(headSize) + maskBias;
         var probabilities = attentionDropout.forward(scores.softmax(-1));
-        var context = probabilities.matmul(Split(value)).transpose(1, 2).reshape(batch, length, heads * headSize);
-        return output.Forward(context, hidden);
+        var context = probabilities.matmul(Split(value, hidden)).transpose(1, 2).reshape(batch, queries.shape[1], heads * headSize);
+        return output.Forward(context, queries);
     }
 }
 
@@ -71,13 +76,13 @@ sealed class AttentionBlock : ExplicitModule
 sealed class ResidualProjection : ExplicitModule
 {
     readonly Linear dense;
-    readonly Dropout dropout;
+    readonly FastDropout dropout;
     readonly LayerNorm norm;
 
     public ResidualProjection(int inputSize, EncoderConfig config) : base("output")
     {
         dense = nn.Linear(inputSize, config.HiddenSize);
-        dropout = nn.Dropout(config.HiddenDropoutProb);
+        dropout = new FastDropout(config.HiddenDropoutProb);
         norm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
         register_module("dense", dense);
         register_module("dropout", dropout);

@@ -22,7 +22,7 @@ public sealed record MaskedLmEvaluation(double MaskedAccuracy, double UnigramAcc
 /// </summary>
 public sealed class Pretrainer(PretrainConfig config, ITextTokenizer tokenizer, PackedSequences train, string runDirectory, ITrainingProgress progress)
 {
-    public const string CheckpointFolder = "checkpoint";
+    public const string CheckpointFolder = "checkpoints";
     public const string LogFile = "train_log.csv";
     const long EvaluationSeed = 20_201;
 
@@ -63,7 +63,7 @@ public sealed class Pretrainer(PretrainConfig config, ITextTokenizer tokenizer, 
             var lossValue = loss.item<float>();
             var elapsed = elapsedBefore + clock.Elapsed.TotalSeconds;
             if (!double.IsFinite(lossValue))
-                throw new TrainingDiverged($"{runDirectory}: pretraining loss became {lossValue} at step {step + 1}; the last good checkpoint (step {lastCheckpoint}) is kept");
+                throw new TrainingDiverged($"{runDirectory}: pretraining loss became {lossValue} at step {step + 1}; " + TrainingDiverged.CheckpointNote(lastCheckpoint, config.CheckpointEvery));
             loss.backward();
             var gradNorm = nn.utils.clip_grad_norm_(parameters, config.ClipNorm);
             var learningRate = schedule.At(step);
@@ -147,15 +147,17 @@ public sealed class Pretrainer(PretrainConfig config, ITextTokenizer tokenizer, 
     void SaveCheckpoint(MaskedLanguageModel model, AdamW optimizer, List<PretrainLogRow> log, int step, double elapsed)
     {
         CsvTable.Write(LogPath, log);
-        TrainingCheckpoint.Save(CheckpointPath, model, config.Model, optimizer, new TrainingCheckpoint.State(step, elapsed));
+        TrainingCheckpoint.Save(CheckpointPath, model, config.Model, optimizer, new TrainingCheckpoint.State(step, elapsed), files: [LogPath]);
     }
 
     (int Step, double Elapsed) Resume(MaskedLanguageModel model, AdamW optimizer, List<PretrainLogRow> log)
     {
-        var state = TrainingCheckpoint.TryLoad(CheckpointPath, model, optimizer);
-        if (state is null) return (0, 0);
-        if (File.Exists(LogPath)) log.AddRange(CsvTable.Read<PretrainLogRow>(LogPath).Where(r => r.Step <= state.Step));
-        progress.Message($"resuming from step {state.Step} ({CheckpointPath})");
+        var restored = TrainingCheckpoint.TryLoad(CheckpointPath, model, optimizer, report: progress.Message);
+        if (restored is null) return (0, 0);
+        var state = restored.State;
+        var savedLog = Path.Combine(restored.Folder, LogFile);
+        if (File.Exists(savedLog)) log.AddRange(CsvTable.Read<PretrainLogRow>(savedLog).Where(r => r.Step <= state.Step));
+        progress.Message($"resuming from step {state.Step} ({restored.Folder})");
         return (state.Step, state.ElapsedSeconds);
     }
 }

@@ -41,9 +41,9 @@ public static class TasksCommand
             var fields = new SummaryFields(parseResult.GetValue(documentField)!, parseResult.GetValue(summaryField)!);
             var folders = parseResult.GetValue(summaries)!
                 .Select(f => (Task: SummarizationCatalog.LoadFolder(f, fields), Kind: FairseqSummaries.IsLayoutOf(f) ? $"fairseq {f}" : $"JSONL {f}")).ToList();
-            List(parseResult.GetValue(dataDir));
+            var exitCode = List(parseResult.GetValue(dataDir));
             ListSummarization(folders);
-            return 0;
+            return exitCode;
         });
         command.Subcommands.Add(BuildCommand());
         command.Subcommands.Add(BaselinesCommand());
@@ -126,8 +126,10 @@ public static class TasksCommand
         : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 2 ? n
         : throw new InputError($"--train-limits {text}: expected 'all' or a number of examples ≥ 2");
 
-    static void List(string? glueDir)
+    /// <summary>Lists every task; a broken GLUE task file is reported on stderr (file:line: problem) after the others are listed, and the exit code is then 2.</summary>
+    static int List(string? glueDir)
     {
+        var survey = glueDir is null ? null : GlueReader.ReadPresent(glueDir);
         var table = new Table().AddColumns("task", "kind", "stands in for", "train", "dev", "test", "labels (train share)", "primary metric", "majority (dev)");
         var gaps = ShippedBaseGaps();
         var limits = gaps.Select(s => s.TrainLimit).Distinct().ToList();
@@ -137,18 +139,21 @@ public static class TasksCommand
             var cells = limits.Select(l => gaps.FirstOrDefault(s => s.Task == task.Spec.Name && s.TrainLimit == l) is { } s ? ProbeGapMeasurement.Cell(s) : "-");
             AddRow(table, EmbeddedSuite.Load(task), Kind(task), task.StandsInFor ?? "", cells);
         }
-        if (glueDir != null)
-            foreach (var format in GlueTasks.All)
-            {
-                var read = GlueReader.Read(format, glueDir);
-                var skipped = read.SkippedLines.Values.Sum();
-                AddRow(table, read.Data, skipped > 0 ? $"GLUE ({skipped} incomplete lines skipped)" : "GLUE", "", limits.Select(_ => "-"));
-            }
+        foreach (var read in survey?.Read ?? [])
+        {
+            var skipped = read.SkippedLines.Values.Sum();
+            AddRow(table, read.Data, skipped > 0 ? $"GLUE ({skipped} incomplete lines skipped)" : "GLUE", "", limits.Select(_ => "-"));
+        }
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine(gaps.Count == 0
             ? $"[grey]No base − random gaps measured on the shipped base yet: `workbench tasks gaps` writes them.[/]"
             : $"[grey]Base − random: linear probe on the shipped base's last layer minus one on a random encoder of its shape (dev, mean ± sd over probe seeds). Tasks under {GapSummary.DiscriminatingGap:0} pts in every setting (red) are left out of the default probe.[/]");
         if (glueDir == null) AnsiConsole.MarkupLine("[grey]GLUE tasks (cola, sst2, mrpc, stsb, qqp, mnli, mnli-mm, qnli, rte, wnli) are listed with --data-dir.[/]");
+        else if (survey!.Absent.Count > 0)
+            AnsiConsole.MarkupLine("[grey]" + Markup.Escape($"GLUE tasks whose folder is not in {glueDir}: {string.Join(", ", survey.Absent.Select(f => $"{f.Spec.Name} ({f.Folder}/)"))}") + "[/]");
+        var problems = survey?.Broken.Select(b => b.Problem).Distinct().ToList() ?? [];
+        foreach (var problem in problems) Console.Error.WriteLine($"error: {problem}");
+        return problems.Count > 0 ? Cli.BadInputExitCode : 0;
     }
 
     /// <summary>Statistics and the lead baseline read at most this many examples per split, so a CNN/DailyMail-sized folder lists in seconds.</summary>

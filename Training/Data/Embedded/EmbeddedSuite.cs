@@ -78,6 +78,12 @@ public static class EmbeddedSuite
         return keys;
     }
 
+    /// <summary>The files <see cref="HeldOutTexts(string?)"/> reads, relative to the tasks folder: what a pretraining run's identity hashes.</summary>
+    public static IReadOnlyList<string> HeldOutFiles(string? tasksDir = null) =>
+        [.. Tasks.Select(task => task.Spec.Name).Concat(SummarizationTasks.Select(task => task.Name))
+            .SelectMany(name => new[] { "dev.tsv.gz", "test.tsv.gz", TaskFiles.ExtraHeldOutFile }.Select(file => Path.Combine(name, file)))
+            .Where(file => File.Exists(Path.Combine(tasksDir ?? DefaultTasksDir, file)))];
+
     /// <summary>The held-out keys of the given classification tasks only.</summary>
     public static IReadOnlySet<string> HeldOutTexts(IEnumerable<EmbeddedTask> tasks, string? tasksDir = null) => HeldOutKeys(tasks, tasksDir);
 
