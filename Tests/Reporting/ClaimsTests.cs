@@ -135,3 +135,24 @@ public class ReplicationTests
         Assert.That(Replication.Compare(first, second).Single().Replicates, Is.True);
     }
 }
+
+public class SelfDistillationClaimTests
+{
+    /// <summary>Xu et al.'s claim (g), SDV ≥ SDA, is a pair the generic rules (every method against standard and the base) do not make.</summary>
+    [Test]
+    public void SdvIsComparedWithSdaAsWellAsWithStandard()
+    {
+        IReadOnlyDictionary<int, SeedValue> Seeds(params double[] values) => values.Select((v, i) => (i + 1, new SeedValue(v))).ToDictionary(x => x.Item1, x => x.Item2);
+        var measurement = new Measurement(new MeasurementKey("methods", "dev-score", Task: "word-usage-proxy", Metric: "accuracy"), "best dev accuracy on word-usage-proxy", ValueUnit.Score,
+            new Dictionary<string, IReadOnlyDictionary<int, SeedValue>>
+            {
+                ["standard"] = Seeds(0.60, 0.62, 0.61, 0.63), ["sda"] = Seeds(0.62, 0.63, 0.62, 0.65), ["sdv"] = Seeds(0.64, 0.66, 0.63, 0.68),
+            });
+        var claims = ClaimBuilder.Evidence([measurement], PaperClaims.All).Where(e => e.Comparison.Test == EffectTest.PairedDifference).ToList();
+        var sdvSda = claims.Single(e => e.Method == "sdv" && e.Baseline == "sda");
+        Assert.That(sdvSda.Statement, Does.StartWith("SDV beats SDA"));
+        Assert.That(sdvSda.Direction, Is.EqualTo(ClaimDirection.Higher));
+        Assert.That(sdvSda.Comparison.Effect, Is.EqualTo((0.02 + 0.03 + 0.01 + 0.03) / 4).Within(1e-12), "mean per-seed sdv − sda");
+        Assert.That(claims.Where(e => e.Baseline == "standard").Select(e => e.Method), Is.EquivalentTo(new[] { "sda", "sdv" }));
+    }
+}
