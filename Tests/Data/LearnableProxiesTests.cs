@@ -107,7 +107,7 @@ public class LearnableProxiesTests
     public void DefaultChainIsTheLearnableProxiesOnTheEmbeddedSuiteAndThePapersOnGlue()
     {
         var embedded = global::Probing.Probing.Protocols.DegradationChain.DefaultFor(null);
-        Assert.That(embedded.Skip(1), Is.EqualTo(new[] { "word-usage-proxy", "field-pair-proxy", "excerpt-nli-proxy" }));
+        Assert.That(embedded.Skip(1), Is.EqualTo(new[] { "field-pair-proxy", "word-usage-proxy", "excerpt-nli-proxy" }));
         Assert.That(EmbeddedSuite.Find(embedded[0])!.Spec.IsPair, Is.False, "the first task is single-sentence, as SST-2");
         Assert.That(embedded.Skip(1).Select(name => EmbeddedSuite.Find(name)!.Spec.IsPair), Is.All.True);
         var glue = global::Probing.Probing.Protocols.DegradationChain.DefaultFor("/some/glue");

@@ -18,7 +18,7 @@ public static class ChainCommand
         var protocolOptions = new ProtocolOptions(required: true);
         var tasks = new Option<string[]>("--tasks")
         {
-            Description = "The chain, in order (default: sotu-era word-usage-proxy field-pair-proxy excerpt-nli-proxy; sst2 qnli qqp rte with a GLUE folder)",
+            Description = "The chain, in order (default: sotu-era field-pair-proxy word-usage-proxy excerpt-nli-proxy; sst2 qnli qqp rte with a GLUE folder)",
             AllowMultipleArgumentsPerToken = true,
         };
         var output = CommonOptions.Output("the chain (default results/chain/<methods>-<setting>-<probe>-<layers>)");

@@ -16,7 +16,7 @@ public static class RetentionCommand
         var protocolOptions = new ProtocolOptions(required: true);
         var tasks = new Option<string[]>("--tasks")
         {
-            Description = "The tasks of one cycle, in order (default: the chain's, sotu-era word-usage-proxy field-pair-proxy excerpt-nli-proxy; sst2 qnli qqp rte with a GLUE folder)",
+            Description = "The tasks of one cycle, in order (default: the chain's, sotu-era field-pair-proxy word-usage-proxy excerpt-nli-proxy; sst2 qnli qqp rte with a GLUE folder)",
             AllowMultipleArgumentsPerToken = true,
         };
         var cycles = new Option<int>("--cycles") { Description = "How many times the tasks come round", DefaultValueFactory = _ => RetentionCycles.DefaultCycles };
