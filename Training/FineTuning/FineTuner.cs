@@ -23,8 +23,10 @@ public sealed record FineTuneResult(Encoder Encoder, TaskScore BestDev, int Best
 /// Every step draws its batch, noise and dropout from (seed, step) alone, so a run resumed from its
 /// checkpoint continues the exact loss sequence of an uninterrupted one. Writes into the run folder:
 /// <c>train_log.csv</c>, <c>eval_log.csv</c>, <c>checkpoint/</c>, <c>best/</c>, <c>last/</c>.
+/// An optional <see cref="IStepObserver"/> sees the model at step 0 and every few steps (it cannot change the training).
 /// </summary>
-public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokenizer tokenizer, string runDirectory, ITrainingProgress progress)
+public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokenizer tokenizer, string runDirectory, ITrainingProgress progress,
+    IStepObserver? observer = null)
 {
     public const string BestFolder = "best", LastFolder = "last", CheckpointFolder = "checkpoints", EvalLogFile = EvalLog.FileName;
 
@@ -33,10 +35,10 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
     string RunPath(string name) => Path.Combine(runDirectory, name);
 
     /// <summary>Fine-tunes the encoder of a model folder (a base, or a fine-tuned run's <c>best/</c>), with a fresh head unless <c>reuse_head</c>.</summary>
-    public static FineTuneResult Run(FineTuneConfig config, TaskData task, ModelFolder model, string runDirectory, ITrainingProgress progress)
+    public static FineTuneResult Run(FineTuneConfig config, TaskData task, ModelFolder model, string runDirectory, ITrainingProgress progress, IStepObserver? observer = null)
     {
         var tokenizer = model.LoadTokenizer();
-        var tuner = new FineTuner(config, task, tokenizer, runDirectory, progress);
+        var tuner = new FineTuner(config, task, tokenizer, runDirectory, progress, observer);
         if (!config.ReuseHead)
         {
             using var encoder = model.LoadEncoder();
@@ -97,6 +99,8 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
         var evaluations = new List<DevEvaluation>();
         var (start, elapsedBefore) = Resume(student, optimizer, regularizer, log, evaluations);
         var lastCheckpoint = start;
+        observer?.Begin(start, totalSteps);
+        if (start == 0) Observe(0, regularizer.EvaluationModel);
         var parameters = student.parameters().ToList();
         var clock = Stopwatch.StartNew();
         TaskScore? lastScore = null;
@@ -133,6 +137,8 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
                 if (stopped && !done)
                     progress.Message($"step {step + 1}: no better dev {TaskScore.Name(selection)} in {config.Patience} evaluations; stopping early (best at step {evaluations.MaxBy(Selected)!.Step})");
             }
+            if (observer is not null && ((step + 1) % observer.Interval == 0 || done || stopped))
+                Observe(step + 1, regularizer.EvaluationModel);
             if ((step + 1) % config.CheckpointEvery == 0 || done || stopped)
             {
                 TrainLog.Write(RunPath(TrainLog.FileName), regularizer.TermNames, log);
@@ -154,6 +160,21 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
         encoder.eval();
         return new FineTuneResult(encoder, best.Score with { PrimaryMetric = selection }, best.Step, lastScore with { PrimaryMetric = selection }, steps,
             Math.Round(elapsedBefore + clock.Elapsed.TotalSeconds, 3), RunPath(BestFolder), RunPath(LastFolder));
+    }
+
+    /// <summary>Hands the model to the observer and puts its train/eval mode back as it was.</summary>
+    void Observe(int step, SequenceClassifier model)
+    {
+        if (observer is null) return;
+        var wasTraining = model.training;
+        try
+        {
+            observer.Observe(step, model);
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
     }
 
     TaskScore EvaluateAndKeepBest(SequenceClassifier model, EncodedExamples dev, int step, List<DevEvaluation> evaluations, HeadInfo head)
