@@ -24,12 +24,10 @@ public sealed class MaskedLanguageModel : ExplicitModule
         outputBias = nn.Parameter(zeros(config.VocabSize));
         activation = Activations.Get(config.HiddenAct);
 
-        var transformBlock = new Named("dense", transform);
-        transformBlock.register_module("LayerNorm", transformNorm);
-        var predictions = new Named("transform", transformBlock);
-        predictions.register_parameter("bias", outputBias);
         register_module("bert", Encoder);
-        register_module("cls", new Named("predictions", predictions));
+        RegisterAt("cls.predictions.transform.dense", transform);
+        RegisterAt("cls.predictions.transform.LayerNorm", transformNorm);
+        RegisterParameterAt("cls.predictions.bias", outputBias);
     }
 
     public Encoder Encoder { get; }
