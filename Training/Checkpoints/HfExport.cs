@@ -6,7 +6,9 @@ namespace Probing.Training.Checkpoints;
 /// <summary>
 /// Writes a model folder's encoder as a Hugging Face <c>BertModel</c> / <c>RobertaModel</c> folder:
 /// a config.json with the keys transformers reads, the encoder's tensors under their Hugging Face
-/// names without a prefix, and the tokenizer files copied unchanged.
+/// names without a prefix, and the tokenizer files copied unchanged. A seq2seq folder becomes a
+/// <c>BartForConditionalGeneration</c> folder: every tensor under BART's names (the shared embedding
+/// once, as transformers saves tied weights) and BartConfig's keys.
 /// </summary>
 public static class HfExport
 {
@@ -14,11 +16,19 @@ public static class HfExport
     {
         if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
             throw InputError.InFile(Path.GetFullPath(directory), "folder is not empty; choose another --out");
-        var config = source.ReadConfig();
-        using var encoder = source.LoadEncoder();
         Directory.CreateDirectory(directory);
-        StateDictFile.Write(Path.Combine(directory, EncoderCheckpoint.WeightsFile), encoder.state_dict());
-        Json.Write(Path.Combine(directory, EncoderCheckpoint.ConfigFile), ConfigOf(config));
+        if (source.IsSeq2Seq)
+        {
+            using var model = source.LoadSeq2Seq();
+            StateDictFile.Write(Path.Combine(directory, EncoderCheckpoint.WeightsFile), model.state_dict());
+            Json.Write(Path.Combine(directory, EncoderCheckpoint.ConfigFile), ConfigOf(model.Config));
+        }
+        else
+        {
+            using var encoder = source.LoadEncoder();
+            StateDictFile.Write(Path.Combine(directory, EncoderCheckpoint.WeightsFile), encoder.state_dict());
+            Json.Write(Path.Combine(directory, EncoderCheckpoint.ConfigFile), ConfigOf(source.ReadConfig()));
+        }
         foreach (var file in source.ContentFiles.Skip(2))
             File.Copy(source.File(file), Path.Combine(directory, file));
     }
@@ -44,4 +54,19 @@ public static class HfExport
         ["type_vocab_size"] = config.TypeVocabSize,
         ["vocab_size"] = config.VocabSize,
     };
+
+    /// <summary>BartConfig's keys: the workbench's own (its config.json already uses them) plus what transformers expects beside them.</summary>
+    static Dictionary<string, object> ConfigOf(Seq2SeqConfig config)
+    {
+        var keys = new Dictionary<string, object>
+        {
+            ["architectures"] = new[] { "BartForConditionalGeneration" },
+            ["is_encoder_decoder"] = true,
+            ["forced_eos_token_id"] = config.EosTokenId,
+            ["torch_dtype"] = "float32",
+        };
+        using var document = System.Text.Json.JsonDocument.Parse(Json.Serialize(config));
+        foreach (var property in document.RootElement.EnumerateObject()) keys[property.Name] = property.Value.Clone();
+        return keys;
+    }
 }

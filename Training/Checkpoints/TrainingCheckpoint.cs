@@ -17,8 +17,9 @@ public static class TrainingCheckpoint
     const string StateFile = "state.json";
     const string ExtraFile = "extra.safetensors";
 
+    /// <param name="config">The model's config, written as its config.json (an <see cref="EncoderConfig"/> or a <see cref="Seq2SeqConfig"/>).</param>
     /// <param name="extra">Further named tensors resuming needs (e.g. a fine-tuning method's teachers).</param>
-    public static void Save(string directory, nn.Module model, EncoderConfig config, AdamW optimizer, State state, IReadOnlyDictionary<string, Tensor>? extra = null)
+    public static void Save<TConfig>(string directory, nn.Module model, TConfig config, AdamW optimizer, State state, IReadOnlyDictionary<string, Tensor>? extra = null)
     {
         var staging = directory + ".new";
         var previous = directory + ".old";

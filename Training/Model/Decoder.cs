@@ -19,12 +19,14 @@ public sealed class Decoder : ExplicitModule
         Config = config;
         var names = StackNames.For(config.ModelType);
         Embeddings = new Embeddings(config, this, names, sharedWords);
-        layers = new ModuleList<TransformerLayer>([.. Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new TransformerLayer(config, names.Layer, withCrossAttention: true))]);
+        Layers = [.. Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new TransformerLayer(config, names.Layer, withCrossAttention: true))];
+        layers = new ModuleList<TransformerLayer>([.. Layers]);
         RegisterAt(names.Layers, layers);
     }
 
     public EncoderConfig Config { get; }
     public Embeddings Embeddings { get; }
+    public IReadOnlyList<TransformerLayer> Layers { get; }
 
     /// <summary>
     /// Every layer's hidden states (B × t × H) for decoder input ids B × t. Without a cache the ids are

@@ -54,6 +54,23 @@ public sealed class Embeddings
     }
 
     /// <summary>
+    /// Copies another stack's position table and embedding LayerNorm, moving rows by the difference
+    /// of position offsets (BERT's position p is BART's row p + 2). A source's segment-0 vector is
+    /// folded into the positions, since a stack without segments adds none (every workbench input is
+    /// segment 0). Word embeddings are not copied: the owner of a shared matrix copies it once.
+    /// </summary>
+    public void CopyFrom(Embeddings source)
+    {
+        using var _ = no_grad();
+        var rows = Math.Min(source.config.MaxPositionEmbeddings, config.MaxPositionEmbeddings);
+        var copied = source.positions.weight!.narrow(0, source.config.PositionOffset, rows);
+        if (source.segments is not null && segments is null) copied = copied + source.segments.weight![0];
+        positions.weight!.narrow(0, config.PositionOffset, rows).copy_(copied);
+        norm.weight!.copy_(source.norm.weight!);
+        norm.bias!.copy_(source.norm.bias!);
+    }
+
+    /// <summary>
     /// BERT: 0..T-1. BART: the same plus 2. RoBERTa: real tokens count up from padding_idx + 1 and
     /// padding gets padding_idx, as Hugging Face derives them from <c>input_ids != pad</c>; the attention
     /// mask is that same pattern for batches built by <see cref="Text.TokenBatch"/>.

@@ -23,12 +23,14 @@ public sealed class Encoder : ExplicitModule
         Config = config;
         var names = StackNames.For(config.ModelType);
         Embeddings = new Embeddings(config, this, names, sharedWords);
-        layers = new ModuleList<TransformerLayer>([.. Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new TransformerLayer(config, names.Layer, withCrossAttention: false))]);
+        Layers = [.. Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new TransformerLayer(config, names.Layer, withCrossAttention: false))];
+        layers = new ModuleList<TransformerLayer>([.. Layers]);
         RegisterAt(names.Layers, layers);
     }
 
     public EncoderConfig Config { get; }
     public Embeddings Embeddings { get; }
+    public IReadOnlyList<TransformerLayer> Layers { get; }
 
     /// <summary>Encodes token ids (B × T, int64); <paramref name="attentionMask"/> is 1 on real tokens.</summary>
     public EncoderOutput Forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask) =>

@@ -77,6 +77,31 @@ public sealed class TransformerLayer : ExplicitModule
         return FeedForward(AddAndNorm(crossAttentionNorm, attendedSoFar, crossAttention.Attend(attendedSoFar, memoryKeys, memoryValues, memoryBias)));
     }
 
+    /// <summary>
+    /// Copies another layer's self-attention, feed-forward and LayerNorms (names may differ: a BERT
+    /// layer into a BART one); cross-attention is left as it is. Used to warm-start a seq2seq model.
+    /// </summary>
+    public void CopyFrom(TransformerLayer source)
+    {
+        using var _ = no_grad();
+        Copy(source.selfAttention, selfAttention);
+        Copy(source.selfAttentionNorm, selfAttentionNorm);
+        Copy(source.intermediate, intermediate);
+        Copy(source.output, output);
+        Copy(source.outputNorm, outputNorm);
+    }
+
+    /// <summary>Parameters in registration order, which is the same for two modules of one class.</summary>
+    static void Copy(nn.Module source, nn.Module target)
+    {
+        foreach (var (from, to) in source.parameters().Zip(target.parameters(), (a, b) => (a, b)))
+        {
+            if (!from.shape.SequenceEqual(to.shape))
+                throw new ArgumentException($"cannot copy a [{string.Join(", ", from.shape)}] parameter into a [{string.Join(", ", to.shape)}] one");
+            to.copy_(from);
+        }
+    }
+
     Tensor FeedForward(Tensor hidden) =>
         AddAndNorm(outputNorm, hidden, output.forward(Dropout(activation(intermediate.forward(hidden)), activationDropout)));
 
