@@ -248,6 +248,15 @@ public class HfBartRefusalTests
     }
 
     [Test]
+    public void ClassificationFineTuningRefusesABartFolder()
+    {
+        var (code, error) = CliRunner.Run("finetune", "--task", "fine-foods", "--model", BartFixture.Directory, "--out", Path.Combine(Path.GetTempPath(), "probing-tests", Guid.NewGuid().ToString("N")));
+        Assert.That(code, Is.EqualTo(Probing.Workbench.Cli.BadInputExitCode));
+        Assert.That(error, Does.Contain("sequence-to-sequence model"));
+        Assert.That(error.TrimEnd().Split('\n'), Has.Length.EqualTo(1));
+    }
+
+    [Test]
     public void AnEncoderFolderIsNotASeq2SeqModel()
     {
         var error = Assert.Throws<InputError>(() => ModelFolder.Resolve(HfFixture.Directory(HfFixture.Bert)).LoadSeq2Seq());

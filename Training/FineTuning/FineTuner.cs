@@ -37,6 +37,9 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
     /// <summary>Fine-tunes the encoder of a model folder (a base, or a fine-tuned run's <c>best/</c>), with a fresh head unless <c>reuse_head</c>.</summary>
     public static FineTuneResult Run(FineTuneConfig config, TaskData task, ModelFolder model, string runDirectory, ITrainingProgress progress)
     {
+        // A classifier's folder stores an EncoderConfig; a BART encoder's has no such form (its folders hold BART's config).
+        if (model.IsSeq2Seq)
+            throw InputError.InFile(model.File(EncoderCheckpoint.ConfigFile), "a BART folder is a sequence-to-sequence model; classification fine-tuning needs an encoder folder (BERT or RoBERTa)");
         var tokenizer = model.LoadTokenizer();
         var tuner = new FineTuner(config, task, tokenizer, runDirectory, progress);
         if (!config.ReuseHead)

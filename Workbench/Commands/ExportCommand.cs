@@ -4,14 +4,14 @@ using Spectre.Console;
 
 namespace Probing.Workbench.Commands;
 
-/// <summary><c>workbench export</c>: a model folder as a Hugging Face folder that transformers (and the workbench) can read.</summary>
+/// <summary><c>workbench export</c>: a model folder (encoder or BART seq2seq) as a Hugging Face folder that transformers (and the workbench) can read.</summary>
 public static class ExportCommand
 {
     public static Command Create()
     {
         var model = CommonOptions.Model();
         var output = new Option<string>("--out") { Description = "New Hugging Face folder (config.json, model.safetensors, tokenizer files)", Required = true };
-        var command = new Command("export", "Write an encoder as a Hugging Face BertModel/RobertaModel folder") { model, output };
+        var command = new Command("export", "Write a model folder as a Hugging Face folder: an encoder as BertModel/RobertaModel, a seq2seq model as BartForConditionalGeneration") { model, output };
         command.SetAction(parse =>
         {
             CommonOptions.ApplyRuntime(parse);
