@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using NUnit.Framework;
 using Probing.Tests.Workbench;
+using Probing.Workbench;
 using Probing.Training.Checkpoints;
 using Probing.Training.Infrastructure;
 using Probing.Training.Model;
@@ -251,7 +252,7 @@ public class HfBartRefusalTests
     public void ClassificationFineTuningRefusesABartFolder()
     {
         var (code, error) = CliRunner.Run("finetune", "--task", "fine-foods", "--model", BartFixture.Directory, "--out", Path.Combine(Path.GetTempPath(), "probing-tests", Guid.NewGuid().ToString("N")));
-        Assert.That(code, Is.EqualTo(Probing.Workbench.Cli.BadInputExitCode));
+        Assert.That(code, Is.EqualTo(Cli.BadInputExitCode));
         Assert.That(error, Does.Contain("sequence-to-sequence model"));
         Assert.That(error.TrimEnd().Split('\n'), Has.Length.EqualTo(1));
     }

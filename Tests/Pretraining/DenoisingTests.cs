@@ -1,4 +1,5 @@
 using NUnit.Framework;
+using Probing.Training.Checkpoints;
 using Probing.Training.Infrastructure;
 using Probing.Training.Model;
 using Probing.Training.Pretraining;
@@ -202,4 +203,53 @@ public class DenoisingPretrainerTests
     }
 
     static string TempDirectory() => Directory.CreateTempSubdirectory("probing-denoise-").FullName;
+}
+
+public class DenoisingPipelineTests
+{
+    static readonly Seq2SeqConfig TinyShape = new()
+    {
+        DModel = 16, EncoderLayers = 2, DecoderLayers = 2, EncoderAttentionHeads = 2, DecoderAttentionHeads = 2,
+        EncoderFfnDim = 32, DecoderFfnDim = 32, MaxPositionEmbeddings = 16,
+    };
+
+    static (DenoisingConfig Config, CorpusSource Corpus, string Run) Setup()
+    {
+        var directory = Directory.CreateTempSubdirectory("probing-denoise-pipeline-").FullName;
+        var start = Probes.TinyProbingWorld.SaveModel(Path.Combine(directory, "base"), seed: 3);
+        var corpus = Path.Combine(directory, "corpus.txt");
+        string[] words = ["the cat", "my dog", "an old horse", "we like bread", "one big cake", "the saw and the drill"];
+        File.WriteAllLines(corpus, Enumerable.Range(0, 300).Select(i => $"{words[i % 6]} and {words[(i * 7 + 1) % 6]} {i}"));
+        var config = new DenoisingConfig
+        {
+            Model = TinyShape, WarmStart = start.Path, SequenceLength = 16, BatchSize = 4, Steps = 3, CheckpointEvery = 3, EvalSequences = 4, HeldOutFraction = 0.2,
+        };
+        return (config, new CorpusSource([corpus], WordPieceTextTokenizer.DefaultVocabPath, _ => false), Path.Combine(directory, "run"));
+    }
+
+    [Test]
+    public void WritesALoadableSeq2SeqFolderOnTheWarmStartsTokenizer()
+    {
+        var (config, corpus, run) = Setup();
+        var outcome = DenoisingPipeline.Run(config, corpus, run, SilentProgress.Instance);
+        Assert.That(outcome.Evaluation.TargetTokens, Is.GreaterThan(0));
+        var folder = ModelFolder.Resolve(Path.Combine(run, DenoisingPipeline.ModelSubfolder));
+        Assert.That(folder.IsSeq2Seq && folder.UsesWordPiece, Is.True);
+        Assert.That(File.Exists(folder.File(FolderChecksums.FileName)), Is.True);
+        Assert.That(folder.LoadTokenizer().Vocabulary, Is.EqualTo(Probes.TinyProbingWorld.Vocabulary));
+        using var model = folder.LoadSeq2Seq();
+        Assert.That(model.Config with { }, Is.EqualTo(TinyShape with
+        {
+            VocabSize = Probes.TinyProbingWorld.Vocabulary.Count, PadTokenId = 0, BosTokenId = 2, EosTokenId = 3, DecoderStartTokenId = 3,
+            TokenizerClass = Seq2SeqConfig.WordPieceTokenizerClass,
+        }));
+    }
+
+    [Test]
+    public void AShapeThatDiffersFromTheWarmStartIsAOneLineError()
+    {
+        var (config, corpus, run) = Setup();
+        var error = Assert.Throws<InputError>(() => DenoisingPipeline.Run(config with { Model = TinyShape with { EncoderFfnDim = 64 } }, corpus, run, SilentProgress.Instance));
+        Assert.That(error!.Message, Does.Contain("model.encoder_ffn_dim is 64 but the warm start's intermediate_size is 32"));
+    }
 }

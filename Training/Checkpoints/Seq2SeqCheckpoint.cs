@@ -1,5 +1,6 @@
 using Probing.Training.Infrastructure;
 using Probing.Training.Model;
+using Probing.Training.Text;
 using static TorchSharp.torch;
 
 namespace Probing.Training.Checkpoints;
@@ -15,6 +16,32 @@ public static class Seq2SeqCheckpoint
 
     /// <summary>Writes config.json (BART's keys) and model.safetensors (BART's names; the shared embedding once).</summary>
     public static void Save(string directory, Seq2SeqModel model) => EncoderCheckpoint.Save(directory, model.Config, model);
+
+    /// <summary>
+    /// A complete model folder: weights, config and the tokenizer files — <c>vocab.txt</c> written from a
+    /// WordPiece tokenizer, or <c>vocab.json</c> + <c>merges.txt</c> copied from <paramref name="tokenizerFiles"/>
+    /// (the folder the byte-level BPE tokenizer came from). Returns the files written, in folder order.
+    /// </summary>
+    public static IReadOnlyList<string> SaveFolder(string directory, Seq2SeqModel model, ITextTokenizer tokenizer, ModelFolder? tokenizerFiles)
+    {
+        if (tokenizer is WordPieceTextTokenizer != model.Config.UsesWordPiece)
+            throw new ArgumentException("the tokenizer's kind differs from the config's tokenizer_class", nameof(tokenizer));
+        Save(directory, model);
+        List<string> files = [EncoderCheckpoint.WeightsFile, EncoderCheckpoint.ConfigFile];
+        if (tokenizer is WordPieceTextTokenizer wordPiece)
+        {
+            wordPiece.SaveVocabulary(Path.Combine(directory, ModelFolder.VocabularyFile));
+            files.Add(ModelFolder.VocabularyFile);
+            return files;
+        }
+        if (tokenizerFiles is null || tokenizerFiles.UsesWordPiece) throw new ArgumentException("a byte-level BPE tokenizer's files must come from its folder", nameof(tokenizerFiles));
+        foreach (var file in new[] { ByteLevelBpeTextTokenizer.VocabularyFile, ByteLevelBpeTextTokenizer.MergesFile })
+        {
+            File.Copy(tokenizerFiles.File(file), Path.Combine(directory, file), overwrite: true);
+            files.Add(file);
+        }
+        return files;
+    }
 
     public static Seq2SeqModel Load(string directory)
     {

@@ -42,7 +42,7 @@ public static class DenoisingPipeline
         var pretrainer = new DenoisingPretrainer(config, tokenizer, train, runDirectory, progress);
         using var model = pretrainer.Train(model => Initialize(model, config, start));
         var evaluation = pretrainer.Evaluate(model, heldOut);
-        Save(modelDirectory, config.Model, model, tokenizer, start);
+        FolderChecksums.Write(modelDirectory, Seq2SeqCheckpoint.SaveFolder(modelDirectory, model, tokenizer, start));
         return new DenoisingOutcome(evaluation, train.Count, heldOut.Count, tokenizer.VocabSize,
             corpus.TrainLines.Count, corpus.HeldOutLines.Count, corpus.ExcludedLines, Math.Round(pretrainer.TrainSeconds, 1));
     }
@@ -99,24 +99,4 @@ public static class DenoisingPipeline
 
     /// <summary>Where a masked-LM output bias sits in the workbench's and Hugging Face's BERT and RoBERTa files.</summary>
     static readonly string[] OutputBiasNames = ["cls.predictions.bias", "lm_head.bias"];
-
-    static void Save(string directory, Seq2SeqConfig config, Seq2SeqModel model, ITextTokenizer tokenizer, ModelFolder? start)
-    {
-        EncoderCheckpoint.Save(directory, config, model);
-        List<string> files = [EncoderCheckpoint.WeightsFile, EncoderCheckpoint.ConfigFile];
-        if (tokenizer is WordPieceTextTokenizer wordPiece)
-        {
-            wordPiece.SaveVocabulary(Path.Combine(directory, ModelFolder.VocabularyFile));
-            files.Add(ModelFolder.VocabularyFile);
-        }
-        else
-        {
-            foreach (var file in new[] { ByteLevelBpeTextTokenizer.VocabularyFile, ByteLevelBpeTextTokenizer.MergesFile })
-            {
-                File.Copy(start!.File(file), Path.Combine(directory, file), overwrite: true);
-                files.Add(file);
-            }
-        }
-        FolderChecksums.Write(directory, files);
-    }
 }
