@@ -4,8 +4,9 @@ The same post-LayerNorm BERT encoder and masked-LM training step as the workbenc
 independently in PyTorch: forward time and training-step time (masked-LM head on the masked
 positions only, AdamW) at a given thread count. Prints one JSON line.
 
-Run with Debian's python3-torch:
-  OPENBLAS_CORETYPE=SkylakeX OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/encoder_step.py --threads 2
+Run with Debian's python3-torch and OpenBLAS (python3-torch libopenblas0-pthread; without OpenBLAS,
+Debian's torch falls back to the reference BLAS, ~30x slower), BLAS threads = torch threads:
+  OPENBLAS_NUM_THREADS=2 /usr/bin/python3 bench/encoder_step.py --threads 2
 """
 import argparse
 import json

@@ -4,7 +4,7 @@ Loads a Hugging Face BERT or RoBERTa folder (config.json + model.safetensors, re
 plain safetensors reader; `transformers` is not installed) and times the encoder forward pass at
 a given batch, length and thread count, written independently of the workbench. Prints one JSON line.
 
-  OPENBLAS_CORETYPE=SkylakeX OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/hf_forward.py --model DIR --threads 2
+  OPENBLAS_NUM_THREADS=2 /usr/bin/python3 bench/hf_forward.py --model DIR --threads 2   (python3-torch libopenblas0-pthread)
 """
 import argparse, json, math, statistics, struct, time
 

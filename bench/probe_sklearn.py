@@ -2,7 +2,7 @@
 """scikit-learn side of `workbench bench probe`: for each task in <dir>/tasks.json, standardize the
 train features, fit LogisticRegression with the given C (lbfgs, multinomial for >2 classes), and score
 test accuracy. Prints one JSON line: {"tasks": [{"task", "fit_ms", "test_accuracy", "iterations"}]}.
-Run with Debian's python3-sklearn: OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/probe_sklearn.py DIR"""
+Run with Debian's python3-sklearn: OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/probe_sklearn.py DIR"""
 import json
 import os
 import sys

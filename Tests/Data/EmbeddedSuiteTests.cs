@@ -112,6 +112,7 @@ public class EmbeddedSuiteTests
             var files = Directory.GetFiles(first, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(first, f)).Order().ToList();
             Assert.That(files, Has.Count.GreaterThanOrEqualTo(3 * EmbeddedSuite.Tasks.Count));
             Assert.That(files, Does.Contain(Path.Combine("wordnet-field", "test.tsv.gz")), "relabelled tasks are rebuilt too");
+            Assert.That(files, Does.Contain(Path.Combine("debian-headlines", "train.tsv.gz")), "summarization tasks are rebuilt too");
             foreach (var file in files)
             {
                 Assert.That(File.ReadAllBytes(Path.Combine(second, file)), Is.EqualTo(File.ReadAllBytes(Path.Combine(first, file))), file);

@@ -100,7 +100,7 @@ public class StudyTests
         var directory = TempDirectory();
         using var first = StudyLock.Acquire(directory);
         var error = Assert.Throws<InputError>(() => StudyLock.Acquire(directory));
-        Assert.That(error!.Message, Does.Contain("another `workbench run`"));
+        Assert.That(error!.Message, Does.Contain("another process is writing this study"));
     }
 
     [Test]
@@ -109,7 +109,7 @@ public class StudyTests
         var directory = TempDirectory();
         File.WriteAllText(Path.Combine(directory, StudyLock.FileName), "999999999");
         using var taken = StudyLock.Acquire(directory);
-        Assert.That(File.ReadAllText(Path.Combine(directory, StudyLock.FileName)), Is.EqualTo(Environment.ProcessId.ToString()));
+        Assert.That(RunLock.ReadHolder(directory)!.Process.Pid, Is.EqualTo(Environment.ProcessId));
     }
 
     static StudySpec Read(string json)
@@ -168,5 +168,17 @@ public class CommittedSpecTests
             var parse = global::Probing.Workbench.Cli.CreateRoot().Parse([.. cell.Arguments]);
             Assert.That(parse.Errors.Select(e => e.Message), Is.Empty, string.Join(' ', cell.Arguments));
         }
+    }
+
+    /// <summary>Planning checks every input of every cell (tasks, methods, nested options, the shipped base) and gives each cell the identity of its run.</summary>
+    [TestCaseSource(nameof(Specs))]
+    public void EveryCellOfASpecPlansToOneRunInItsFolder(string path)
+    {
+        var spec = StudySpec.Read(path);
+        var directory = Path.Combine(Path.GetTempPath(), "probing-plan-" + Guid.NewGuid().ToString("N"), spec.Name);
+        var cells = global::Probing.Workbench.Commands.RunCommand.PlanCells(path, StudyGrid.Expand(spec, directory, []), directory);
+        Assert.That(cells.Where(c => c.Identity is null).Select(c => c.Id), Is.Empty);
+        Assert.That(cells.Select(c => c.Identity!.Hash).Distinct().Count(), Is.EqualTo(cells.Count), "every cell is a different run");
+        Assert.That(Directory.Exists(directory), Is.False, "planning writes nothing");
     }
 }

@@ -48,6 +48,58 @@ public class RegularizerTests
         Assert.That(noisy.Terms[1], Is.GreaterThan(0));
     }
 
+    [TestCase(NoiseType.Uniform)]
+    [TestCase(NoiseType.Normal)]
+    public void R3fOneDoubledPassGivesTheTwoPassLossAndGradients(NoiseType noiseType)
+    {
+        // Dropout off, so the clean and noisy halves of the one 2B pass must be fairseq's two passes.
+        using var student = TinySetup.Classifier(dropout: 0);
+        student.Head.Initialize(std: 1, seed: 3); // logits far from uniform, so the noise moves the predictions
+        var options = new R3fOptions { Eps = 1, Lambda = 0.7, NoiseType = noiseType };
+        var r3f = new R3f(options, Context(student));
+        var batch = TinySetup.Batch();
+        manual_seed(4);
+        var loss = r3f.Backward(batch);
+        var batched = student.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone());
+        foreach (var parameter in student.parameters()) parameter.grad!.zero_();
+
+        manual_seed(4);
+        var words = student.WordEmbeddings(batch);
+        var noise = r3f.Noise(words);
+        var clean = student.LogitsFromWordEmbeddings(words, batch);
+        var noisy = student.LogitsFromWordEmbeddings(words.detach() + noise, batch);
+        var labels = batch.Targets.data<long>().ToArray();
+        double crossEntropy = 0, symmetricKl = 0;
+        var (cleanRows, noisyRows) = (Rows(clean), Rows(noisy));
+        for (int i = 0; i < labels.Length; i++)
+        {
+            crossEntropy += Math.Log(cleanRows[i].Sum(Math.Exp)) - cleanRows[i][labels[i]];
+            var (logP, logQ) = (LogSoftmax(cleanRows[i]), LogSoftmax(noisyRows[i]));
+            symmetricKl += logP.Zip(logQ, (a, b) => Math.Exp(a) * (a - b) + Math.Exp(b) * (b - a)).Sum();
+        }
+        crossEntropy /= labels.Length;
+        symmetricKl /= labels.Length;
+        Assert.That(symmetricKl, Is.GreaterThan(1e-2), "the noise must move the predictions for this test to mean anything");
+        Assert.That(loss.Terms[0], Is.EqualTo(crossEntropy).Within(1e-4).Percent);
+        Assert.That(loss.Terms[1], Is.EqualTo(symmetricKl).Within(1e-3).Percent);
+        Assert.That(loss.Total, Is.EqualTo(crossEntropy + 0.7 * symmetricKl).Within(1e-4).Percent);
+
+        (TaskLoss.Compute(clean, batch, 0) + 0.7 * Divergences.SymmetricKl(clean, noisy)).backward();
+        foreach (var (name, parameter) in student.named_parameters())
+        {
+            var twoPass = parameter.grad!;
+            var scale = Math.Max(1e-3, twoPass.abs().max().item<float>());
+            Assert.That(batched[name].sub(twoPass).abs().max().item<float>() / scale, Is.LessThan(1e-4), name);
+        }
+    }
+
+    static double[] LogSoftmax(double[] z)
+    {
+        var max = z.Max();
+        var log = max + Math.Log(z.Sum(v => Math.Exp(v - max)));
+        return [.. z.Select(v => v - log)];
+    }
+
     [Test]
     public void SpectrallyNormalisedHeadHasUnitLargestSingularValueAfterTraining()
     {

@@ -68,6 +68,37 @@ public class EncoderTests
         Assert.That(TensorAssert.Identical(fromIds, fromEmbeddings), Is.True);
     }
 
+    [TestCase("bert")]
+    [TestCase("roberta")]
+    public void ClsPathGivesTheFullForwardsFirstPositionAndItsGradients(string modelType)
+    {
+        var config = Tiny with { ModelType = modelType, PadTokenId = 1 };
+        using var encoder = new Encoder(config);
+        Initialization.Apply(encoder, config, seed: 7);
+        encoder.eval();
+        var ids = Ids(new long[,] { { 2, 11, 12, 13, 3, 1, 1 }, { 2, 21, 22, 23, 24, 25, 3 } });
+        var mask = Ids(new long[,] { { 1, 1, 1, 1, 1, 0, 0 }, { 1, 1, 1, 1, 1, 1, 1 } });
+        var types = Ids(new long[,] { { 0, 0, 0, 1, 1, 1, 1 }, { 0, 0, 0, 0, 1, 1, 1 } });
+
+        Tensor[] Gradients(Func<Tensor, Tensor> cls)
+        {
+            foreach (var p in encoder.parameters()) p.grad?.zero_();
+            using var weights = linspace(-1, 1, Tiny.HiddenSize);
+            (cls(encoder.Embeddings.LookUpWords(ids)) * weights).sum().backward();
+            return [.. encoder.parameters().Select(p => p.grad!.clone())];
+        }
+        var full = encoder.ForwardFromWordEmbeddings(encoder.Embeddings.LookUpWords(ids), types, mask).Last.select(1, 0);
+        var clsOnly = encoder.ClsFromWordEmbeddings(encoder.Embeddings.LookUpWords(ids), types, mask);
+        Assert.That(clsOnly.shape, Is.EqualTo(new long[] { 2, Tiny.HiddenSize }));
+        Assert.That(clsOnly.sub(full).abs().max().item<float>(), Is.LessThan(1e-5));
+
+        var fullGradients = Gradients(words => encoder.ForwardFromWordEmbeddings(words, types, mask).Last.select(1, 0));
+        var clsGradients = Gradients(words => encoder.ClsFromWordEmbeddings(words, types, mask));
+        foreach (var (a, b) in fullGradients.Zip(clsGradients))
+            Assert.That(a.sub(b).abs().max().item<float>(), Is.LessThan(1e-5));
+        Assert.That(clsGradients.Sum(g => g.abs().sum().item<float>()), Is.GreaterThan(0));
+    }
+
     [Test]
     public void ParameterNamesFollowHuggingFaceBert()
     {

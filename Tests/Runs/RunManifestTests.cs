@@ -19,7 +19,8 @@ public class RunManifestTests
     public void AResumedRunKeepsTheManifestsOfItsEarlierProcesses()
     {
         var directory = Path.Combine(Directory.CreateTempSubdirectory("probing-manifest-").FullName, "run");
-        var run = RunFolder.Start(directory, new { Steps = 100 });
+        using var run = Open(directory);
+        File.Delete(run.File(RunFolder.ManifestFile));                       // this test plays the processes itself
         var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var first = RunManifest.Begin("pretrain", 1, "cpu") with { CodeVersion = "aaaa", Threads = 1, Start = start };
         run.WriteManifest(first);                                            // killed before it finished
@@ -40,7 +41,8 @@ public class RunManifestTests
     [Test]
     public void AFreshRunHasNoEarlierSegments()
     {
-        var run = RunFolder.Start(Path.Combine(Directory.CreateTempSubdirectory("probing-manifest-").FullName, "run"), new { Steps = 100 });
+        using var run = Open(Path.Combine(Directory.CreateTempSubdirectory("probing-manifest-").FullName, "run"));
+        File.Delete(run.File(RunFolder.ManifestFile));
         var manifest = RunManifest.Begin("pretrain", 1, "cpu");
         run.WriteManifest(manifest);
         run.WriteManifest(manifest.Finish());
@@ -48,6 +50,9 @@ public class RunManifestTests
         Assert.That(written.EarlierSegments, Is.Null);
         Assert.That(written.ThreadHistory(), Is.EqualTo(new[] { manifest.Threads }));
     }
+
+    static RunFolder Open(string directory) =>
+        RunFolder.Open(new RunPlan(directory, RunIdentity.Of("test", new { Steps = 100 }, new Dictionary<string, InputFiles>()), "pretrain", 1, _ => { }), forceNew: false)!;
 
     /// <summary>In a git checkout the build stamps the commit into the workbench, so manifests never say "unknown" there.</summary>
     [Test]

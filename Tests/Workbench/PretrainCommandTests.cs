@@ -17,27 +17,31 @@ public class PretrainCommandTests
     }
 
     [Test]
-    public void FinishedRunIsNeverOverwritten()
+    public void AFolderWithResultsButNoRunIsNeverOverwritten()
     {
         var folder = TempDirectory();
         File.WriteAllText(Path.Combine(folder, "DONE"), "earlier run");
         File.WriteAllText(Path.Combine(folder, "metrics.json"), "{\"keep\": true}");
         var (code, error) = CliRunner.Run("pretrain", "--preset", "tiny", "--out", folder);
         Assert.That(code, Is.EqualTo(Cli.BadInputExitCode));
-        Assert.That(error, Does.Contain(folder).And.Contain("finished run"));
+        Assert.That(error, Does.Contain(folder).And.Contain("not a run folder"));
         Assert.That(File.ReadAllText(Path.Combine(folder, "metrics.json")), Is.EqualTo("{\"keep\": true}"));
     }
 
     [Test]
-    public void UnfinishedRunWithAnotherConfigIsRefused()
+    public void AFinishedPretrainIsReadBackAndAnotherConfigRefused()
     {
         var folder = TempDirectory();
-        Assert.That(CliRunner.Run("pretrain", "--preset", "tiny", "--set", "steps=2", "--set", "checkpoint_every=1", "--set", "eval_sequences=8",
-            "--set", "held_out_fraction=0.0001", "--out", folder).ExitCode, Is.Zero);
+        string[] tiny = ["pretrain", "--preset", "tiny", "--set", "steps=2", "--set", "checkpoint_every=1", "--set", "eval_sequences=8", "--set", "held_out_fraction=0.0001", "--out", folder];
+        Assert.That(CliRunner.Run(tiny).ExitCode, Is.Zero);
+        var metrics = File.ReadAllText(Path.Combine(folder, "metrics.json"));
+        Assert.That(CliRunner.Run(tiny), Is.EqualTo((0, "")), "a finished run is read back");
+        Assert.That(File.ReadAllText(Path.Combine(folder, "metrics.json")), Is.EqualTo(metrics));
+
         File.Delete(Path.Combine(folder, "DONE"));
-        var (code, error) = CliRunner.Run("pretrain", "--preset", "tiny", "--set", "steps=3", "--out", folder);
+        var (code, error) = CliRunner.Run([.. tiny, "--set", "steps=3"]);
         Assert.That(code, Is.EqualTo(Cli.BadInputExitCode));
-        Assert.That(error, Does.Contain("different config"));
+        Assert.That(error, Does.Contain("config.steps (2 → 3)").And.Contain("--force-new"));
     }
 
     [Test]

@@ -8,15 +8,42 @@ namespace Probing.Training.Checkpoints;
 /// a config.json with the keys transformers reads, the encoder's tensors under their Hugging Face
 /// names without a prefix, and the tokenizer files copied unchanged. A seq2seq folder becomes a
 /// <c>BartForConditionalGeneration</c> folder: every tensor under BART's names (the shared embedding
-/// once, as transformers saves tied weights) and BartConfig's keys.
+/// once, as transformers saves tied weights) and BartConfig's keys. The folder is written under a
+/// temporary name and renamed into place, so it is whole or absent.
 /// </summary>
 public static class HfExport
 {
-    public static void Write(ModelFolder source, string directory)
+    /// <returns>False if <paramref name="directory"/> already held exactly this export (nothing was changed).</returns>
+    public static bool Write(ModelFolder source, string directory)
     {
-        if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
-            throw InputError.InFile(Path.GetFullPath(directory), "folder is not empty; choose another --out");
-        Directory.CreateDirectory(directory);
+        var target = Path.GetFullPath(directory);
+        if (File.Exists(target)) throw InputError.InFile(target, "is a file; choose another --out");
+        var staging = AtomicFile.TempName(target);
+        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        try
+        {
+            Directory.CreateDirectory(staging);
+            WriteWeightsAndConfig(source, staging);
+            foreach (var file in source.ContentFiles.Skip(2))
+                File.Copy(source.File(file), Path.Combine(staging, file));
+            if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
+            {
+                if (SameFiles(staging, target)) return false;
+                throw InputError.InFile(target, "folder is not empty (and holds something other than this export); choose another --out");
+            }
+            if (Directory.Exists(target)) Directory.Delete(target);
+            Directory.Move(staging, target);
+            Posix.FsyncDirectory(Path.GetDirectoryName(target)!);
+            return true;
+        }
+        finally
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        }
+    }
+
+    static void WriteWeightsAndConfig(ModelFolder source, string directory)
+    {
         if (source.IsSeq2Seq)
         {
             using var model = source.LoadSeq2Seq();
@@ -29,8 +56,13 @@ public static class HfExport
             StateDictFile.Write(Path.Combine(directory, EncoderCheckpoint.WeightsFile), encoder.state_dict());
             Json.Write(Path.Combine(directory, EncoderCheckpoint.ConfigFile), ConfigOf(source.ReadConfig()));
         }
-        foreach (var file in source.ContentFiles.Skip(2))
-            File.Copy(source.File(file), Path.Combine(directory, file));
+    }
+
+    static bool SameFiles(string a, string b)
+    {
+        var names = Directory.GetFileSystemEntries(a).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        return names.SequenceEqual(Directory.GetFileSystemEntries(b).Select(Path.GetFileName).Order(StringComparer.Ordinal))
+            && names.All(name => File.Exists(Path.Combine(b, name!)) && File.ReadAllBytes(Path.Combine(a, name!)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(b, name!))));
     }
 
     /// <summary>Hugging Face's config keys, in the order transformers writes them.</summary>

@@ -54,6 +54,28 @@ public sealed record ModelFolder(string Path, string ModelType)
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> validated = new();
+
+    /// <summary>
+    /// Checks everything a run will read from the folder before the run writes anything: config.json,
+    /// every tensor's name, dtype and shape against it, the weights themselves, and the tokenizer files
+    /// (their vocabulary must match the embeddings). Nothing stays loaded; a folder already checked in
+    /// this process with unchanged files is not read again.
+    /// </summary>
+    public ModelFolder Validate()
+    {
+        var stamp = string.Join("|", ContentFiles.Select(name =>
+        {
+            var info = new FileInfo(File(name));
+            return FormattableString.Invariant($"{name}:{info.LastWriteTimeUtc.Ticks}:{info.Length}");
+        }));
+        if (validated.TryGetValue(Path, out var known) && known == stamp) return this;
+        LoadTokenizer();
+        using (IsSeq2Seq ? LoadSeq2Seq() : (IDisposable)LoadEncoder()) { }
+        validated[Path] = stamp;
+        return this;
+    }
+
     /// <summary>The encoder's config (for a BART folder: its encoder stack's).</summary>
     public EncoderConfig ReadConfig() => EncoderCheckpoint.ReadConfig(Path);
 

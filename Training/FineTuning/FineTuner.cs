@@ -30,7 +30,7 @@ public sealed record FineTuneResult(Encoder Encoder, TaskScore BestDev, int Best
 /// </summary>
 public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokenizer tokenizer, string runDirectory, ITrainingProgress progress)
 {
-    public const string BestFolder = "best", LastFolder = "last", CheckpointFolder = "checkpoint", EvalLogFile = "eval_log.csv";
+    public const string BestFolder = "best", LastFolder = "last", CheckpointFolder = "checkpoints", EvalLogFile = "eval_log.csv";
 
     string RunPath(string name) => Path.Combine(runDirectory, name);
 
@@ -60,14 +60,20 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
         classifier.Head.Initialize(start.Config.InitializerRange, config.Seed);
     });
 
-    FineTuneResult Train(EncoderConfig startConfig, Action<SequenceClassifier> initialize)
+    /// <summary>Whether the config can run on the task at all; called before a run folder is created.</summary>
+    public static void Check(FineTuneConfig config, TaskData task)
     {
         config.Validate();
+        if (task.Train.Count < config.BatchSize)
+            throw new InputError($"task {task.Spec.Name} has {task.Train.Count} training examples, fewer than one batch of {config.BatchSize} (batch_size)");
+    }
+
+    FineTuneResult Train(EncoderConfig startConfig, Action<SequenceClassifier> initialize)
+    {
+        Check(config, task);
         var spec = task.Spec;
         var train = new EncodedExamples(task.Train, spec, tokenizer, Math.Min(config.MaxLength, startConfig.MaxPositionEmbeddings));
         var dev = new EncodedExamples(task.Dev, spec, tokenizer, Math.Min(config.MaxLength, startConfig.MaxPositionEmbeddings));
-        if (train.Count < config.BatchSize)
-            throw new InputError($"task {spec.Name} has {train.Count} training examples, fewer than one batch of {config.BatchSize}");
         var order = new BatchOrder(train.Count, config.BatchSize, config.Seed);
         var totalSteps = config.MaxSteps > 0 ? config.MaxSteps : config.Epochs * order.BatchesPerEpoch;
         var evalEvery = config.EvalEvery > 0 ? config.EvalEvery : order.BatchesPerEpoch;
@@ -98,7 +104,8 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
                 var loss = regularizer.Backward(train.Batch(order.Batch(step)));
                 var gradNorm = nn.utils.clip_grad_norm_(parameters, config.ClipNorm);
                 if (!double.IsFinite(loss.Total) || !double.IsFinite(gradNorm))
-                    throw new TrainingDiverged($"{runDirectory}: the {MethodRegistry.KindOf(config.Method)} loss became {loss.Total} (gradient norm {gradNorm}) at step {step + 1}; the last good checkpoint (step {lastCheckpoint}) is kept");
+                    throw new TrainingDiverged($"{runDirectory}: the {MethodRegistry.KindOf(config.Method)} loss became {loss.Total} (gradient norm {gradNorm}) at step {step + 1}; "
+                        + TrainingDiverged.CheckpointNote(lastCheckpoint, config.CheckpointEvery));
                 var learningRate = schedule.At(step);
                 optimizer.Step(learningRate);
                 optimizer.ZeroGrad();
@@ -115,7 +122,8 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
                 TrainLog.Write(RunPath(TrainLog.FileName), regularizer.TermNames, log);
                 CsvTable.Write(RunPath(EvalLogFile), evaluations);
                 TrainingCheckpoint.Save(RunPath(CheckpointFolder), student, modelConfig, optimizer,
-                    new TrainingCheckpoint.State(step + 1, elapsedBefore + clock.Elapsed.TotalSeconds), regularizer.StateDict());
+                    new TrainingCheckpoint.State(step + 1, elapsedBefore + clock.Elapsed.TotalSeconds), regularizer.StateDict(),
+                    [RunPath(TrainLog.FileName), RunPath(EvalLogFile)]);
                 lastCheckpoint = step + 1;
             }
         }
@@ -144,11 +152,14 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
 
     (int Step, double Elapsed) Resume(SequenceClassifier student, AdamW optimizer, IRegularizer regularizer, List<TrainLogRow> log, List<EvalLogRow> evaluations)
     {
-        var state = TrainingCheckpoint.TryLoad(RunPath(CheckpointFolder), student, optimizer, regularizer.LoadStateDict);
-        if (state is null) return (0, 0);
-        log.AddRange(TrainLog.Read(RunPath(TrainLog.FileName), regularizer.TermNames.Count).Where(r => r.Step <= state.Step));
-        if (File.Exists(RunPath(EvalLogFile))) evaluations.AddRange(CsvTable.Read<EvalLogRow>(RunPath(EvalLogFile)).Where(r => r.Step <= state.Step));
-        progress.Message($"resuming from step {state.Step} ({RunPath(CheckpointFolder)})");
+        // The logs come from the checkpoint itself: they end at its step, even if the run's own copies went further.
+        var restored = TrainingCheckpoint.TryLoad(RunPath(CheckpointFolder), student, optimizer, regularizer.LoadStateDict, progress.Message);
+        if (restored is null) return (0, 0);
+        var state = restored.State;
+        log.AddRange(TrainLog.Read(Path.Combine(restored.Folder, TrainLog.FileName), regularizer.TermNames.Count).Where(r => r.Step <= state.Step));
+        var evalLog = Path.Combine(restored.Folder, EvalLogFile);
+        if (File.Exists(evalLog)) evaluations.AddRange(CsvTable.Read<EvalLogRow>(evalLog).Where(r => r.Step <= state.Step));
+        progress.Message($"resuming from step {state.Step} ({restored.Folder})");
         return (state.Step, state.ElapsedSeconds);
     }
 

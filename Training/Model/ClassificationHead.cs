@@ -11,14 +11,14 @@ namespace Probing.Training.Model;
 /// </summary>
 public sealed class ClassificationHead : ExplicitModule
 {
-    readonly Dropout dropout;
+    readonly FastDropout dropout;
     readonly Linear dense;
     readonly nn.Module<Tensor, Tensor> outProjection;
 
     public ClassificationHead(int hiddenSize, int outputs, double dropoutProbability, bool spectralNorm) : base("classifier")
     {
         Outputs = outputs;
-        dropout = nn.Dropout(dropoutProbability);
+        dropout = new FastDropout(dropoutProbability);
         dense = nn.Linear(hiddenSize, hiddenSize);
         outProjection = spectralNorm ? new SpectralNormLinear(hiddenSize, outputs) : nn.Linear(hiddenSize, outputs);
         register_module("dropout", dropout);

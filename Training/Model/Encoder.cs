@@ -53,6 +53,20 @@ public sealed class Encoder : ExplicitModule
         return new EncoderOutput(states, attentionMask);
     }
 
+    /// <summary>
+    /// The last layer's state at the first position ([CLS], B × H) from word embeddings: the same value as
+    /// <see cref="ForwardFromWordEmbeddings"/>'s, but the last layer computes that position alone (its keys
+    /// and values still cover every position). A classification head reads nothing else, and the
+    /// skipped queries, feed-forward and norms are most of the last layer's work.
+    /// </summary>
+    public Tensor ClsFromWordEmbeddings(Tensor wordEmbeddings, Tensor tokenTypeIds, Tensor attentionMask)
+    {
+        var maskBias = PaddingBiasOf(attentionMask, wordEmbeddings.dtype);
+        var hidden = Dropout(Embeddings.Complete(wordEmbeddings, tokenTypeIds, attentionMask), Config.HiddenDropoutProb);
+        for (int i = 0; i < layers.Count - 1; i++) hidden = layers[i].Forward(hidden, maskBias);
+        return layers[^1].Forward(hidden, maskBias, queries: hidden[.., ..1]).squeeze(1);
+    }
+
     /// <summary>B × 1 × 1 × T: 0 on real tokens (mask 1), <see cref="PaddingBias"/> on padding.</summary>
     public static Tensor PaddingBiasOf(Tensor attentionMask, ScalarType dtype) =>
         ((1 - attentionMask.to(dtype)) * PaddingBias).unsqueeze(1).unsqueeze(2);

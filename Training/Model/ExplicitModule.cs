@@ -39,11 +39,10 @@ public abstract class ExplicitModule(string name) : nn.Module(name)
     }
 
     /// <summary>
-    /// Dropout while training, as <c>nn.Dropout</c> applies it; nothing at p = 0 (libtorch draws no
-    /// random numbers there either, so skipping it changes no result).
+    /// Dropout while training, drawn as <see cref="FastDropout"/> draws it (the same inverted dropout as
+    /// <c>nn.Dropout</c>, from the global generator); nothing at p = 0, and no random numbers drawn there.
     /// </summary>
-    protected Tensor Dropout(Tensor input, double probability) =>
-        training && probability > 0 ? nn.functional.dropout(input, probability, training: true) : input;
+    protected Tensor Dropout(Tensor input, double probability) => FastDropout.Apply(input, probability, training);
 
     (nn.Module Parent, string Name) ParentOf(string path)
     {

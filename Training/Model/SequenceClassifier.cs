@@ -9,6 +9,9 @@ namespace Probing.Training.Model;
 /// </summary>
 public sealed class SequenceClassifier : ExplicitModule
 {
+    /// <summary>The name of the word-embedding matrix among the parameters.</summary>
+    public const string WordMatrixName = "bert.embeddings.word_embeddings.weight";
+
     public SequenceClassifier(EncoderConfig config, int outputs, bool spectralNormHead) : base("sequence_classifier")
     {
         Encoder = new Encoder(config);
@@ -25,11 +28,9 @@ public sealed class SequenceClassifier : ExplicitModule
 
     public Tensor WordEmbeddings(ClassifierBatch batch) => Encoder.Embeddings.LookUpWords(batch.Ids);
 
-    public Tensor LogitsFromWordEmbeddings(Tensor words, ClassifierBatch batch)
-    {
-        var output = Encoder.ForwardFromWordEmbeddings(words, batch.TypeIds, batch.AttentionMask);
-        return Head.forward(Pooling.Cls.Pool(output.Last, batch.AttentionMask));
-    }
+    /// <summary>Logits from (possibly perturbed) word embeddings; the head reads the [CLS] state, so the last layer runs for that position alone.</summary>
+    public Tensor LogitsFromWordEmbeddings(Tensor words, ClassifierBatch batch) =>
+        Head.forward(Encoder.ClsFromWordEmbeddings(words, batch.TypeIds, batch.AttentionMask));
 }
 
 /// <summary>
@@ -40,4 +41,7 @@ public sealed record ClassifierBatch(Tensor Ids, Tensor TypeIds, Tensor Attentio
 {
     public long Size => Ids.shape[0];
     public bool IsRegression => Targets.dtype == ScalarType.Float32;
+
+    /// <summary>The batch followed by itself (2B rows): one pass over two inputs of the same texts, as R3F's clean and noisy ones.</summary>
+    public ClassifierBatch Twice() => new(cat([Ids, Ids]), cat([TypeIds, TypeIds]), cat([AttentionMask, AttentionMask]), cat([Targets, Targets]));
 }

@@ -48,10 +48,17 @@ public sealed class SpectralNormLinear : nn.Module<Tensor, Tensor>
         for (int i = 0; i < InitialIterations; i++) PowerIteration();
     }
 
+    /// <summary>
+    /// Power iterations per training forward: 1, as PyTorch; a caller whose one forward stands for
+    /// several (R3F's clean and noisy passes as one doubled batch) sets that many, so σ is tracked as closely.
+    /// </summary>
+    public int IterationsPerForward { get; set; } = 1;
+
     public override Tensor forward(Tensor input)
     {
         if (training)
-            using (no_grad()) PowerIteration();
+            using (no_grad())
+                for (int i = 0; i < IterationsPerForward; i++) PowerIteration();
         // Clones, as PyTorch takes them: the next forward updates u and v in place, and this
         // forward's backward pass still needs the values it used.
         var sigma = u.clone().dot(weight.mv(v.clone()));

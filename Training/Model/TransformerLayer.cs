@@ -48,10 +48,15 @@ public sealed class TransformerLayer : ExplicitModule
     }
 
     /// <summary>An encoder layer.</summary>
+    /// <param name="hidden">B × T × H, the previous layer's states.</param>
     /// <param name="maskBias">B × 1 × 1 × T: 0 on real tokens, a large negative number on padding.</param>
-    public Tensor Forward(Tensor hidden, Tensor maskBias)
+    /// <param name="queries">The states (B × Q × H) whose outputs are wanted, attending over all of
+    /// <paramref name="hidden"/>; null for every position. Each position's output depends on the others only
+    /// through keys and values, so computing fewer positions gives exactly those positions' outputs.</param>
+    public Tensor Forward(Tensor hidden, Tensor maskBias, Tensor? queries = null)
     {
-        var attended = AddAndNorm(selfAttentionNorm, hidden, selfAttention.Forward(hidden, hidden, maskBias));
+        var attending = queries ?? hidden;
+        var attended = AddAndNorm(selfAttentionNorm, attending, selfAttention.Forward(attending, hidden, maskBias));
         return FeedForward(attended);
     }
 

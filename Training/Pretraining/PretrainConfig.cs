@@ -29,6 +29,34 @@ public sealed record PretrainConfig
     public int Seed { get; init; } = 1;
 
     public MaskingPolicy Masking => new(SelectProbability, MaskFraction, RandomFraction);
+
+    /// <summary>
+    /// Refuses values no run could use, before a run folder is created. The vocabulary size is known
+    /// only once the corpus is read, so the model's shape is checked with it left out.
+    /// </summary>
+    public PretrainConfig Validate()
+    {
+        void Require(bool ok, string key, string expected)
+        {
+            if (!ok) throw new Infrastructure.InputError($"pretrain config {key}: expected {expected}");
+        }
+        Require(SequenceLength >= 3, "sequence_length", "at least 3");
+        Require(BatchSize > 0, "batch_size", "a positive number");
+        Require(Steps > 0, "steps", "a positive number");
+        Require(LearningRate > 0, "learning_rate", "a positive number");
+        Require(WarmupFraction is >= 0 and < 1, "warmup_fraction", "a fraction in [0, 1)");
+        Require(WeightDecay >= 0, "weight_decay", "0 or a positive number");
+        Require(ClipNorm > 0, "clip_norm", "a positive number");
+        Require(SelectProbability is > 0 and <= 1, "select_probability", "a probability in (0, 1]");
+        Require(MaskFraction is >= 0 and <= 1 && RandomFraction is >= 0 and <= 1 && MaskFraction + RandomFraction <= 1, "mask_fraction + random_fraction", "fractions that sum to at most 1");
+        Require(HeldOutFraction is > 0 and < 1, "held_out_fraction", "a fraction in (0, 1)");
+        Require(EvalSequences > 0, "eval_sequences", "a positive number");
+        Require(CheckpointEvery > 0, "checkpoint_every", "a positive number of steps");
+        Require(VocabularyMinCount >= 0, "vocabulary_min_count", "0 or a positive count");
+        Require(Model.MaxPositionEmbeddings >= SequenceLength, "model.max_position_embeddings", $"at least sequence_length ({SequenceLength})");
+        (Model with { VocabSize = Math.Max(Model.VocabSize, Model.PadTokenId + 1) }).Validate("pretrain config model");
+        return this;
+    }
     public int WarmupSteps => (int)Math.Round(Steps * WarmupFraction);
 
     /// <summary>Named starting points; any field can still be overridden with <c>--set</c>.</summary>

@@ -23,7 +23,7 @@ public sealed record LoopSettings(int BatchSize, int Steps, double LearningRate,
 /// </summary>
 public sealed class PretrainingLoop(string runDirectory, ITrainingProgress progress, string phase)
 {
-    public const string CheckpointFolder = "checkpoint";
+    public const string CheckpointFolder = "checkpoints";
     public const string LogFile = "train_log.csv";
 
     /// <summary>Seconds of training behind the model, summed over every resumed piece (steps redone after a kill count once).</summary>
@@ -61,7 +61,7 @@ public sealed class PretrainingLoop(string runDirectory, ITrainingProgress progr
             var lossValue = batchLoss.item<float>();
             var elapsed = elapsedBefore + clock.Elapsed.TotalSeconds;
             if (!double.IsFinite(lossValue))
-                throw new TrainingDiverged($"{runDirectory}: pretraining loss became {lossValue} at step {step + 1}; the last good checkpoint (step {lastCheckpoint}) is kept");
+                throw new TrainingDiverged($"{runDirectory}: pretraining loss became {lossValue} at step {step + 1}; " + TrainingDiverged.CheckpointNote(lastCheckpoint, settings.CheckpointEvery));
             batchLoss.backward();
             var gradNorm = nn.utils.clip_grad_norm_(parameters, settings.ClipNorm);
             var learningRate = schedule.At(step);
@@ -73,7 +73,7 @@ public sealed class PretrainingLoop(string runDirectory, ITrainingProgress progr
             if ((step + 1) % settings.CheckpointEvery == 0 || step + 1 == settings.Steps)
             {
                 CsvTable.Write(LogPath, log);
-                TrainingCheckpoint.Save(CheckpointPath, model, modelConfig, optimizer, new TrainingCheckpoint.State(step + 1, elapsed));
+                TrainingCheckpoint.Save(CheckpointPath, model, modelConfig, optimizer, new TrainingCheckpoint.State(step + 1, elapsed), files: [LogPath]);
                 lastCheckpoint = step + 1;
             }
         }
@@ -83,10 +83,13 @@ public sealed class PretrainingLoop(string runDirectory, ITrainingProgress progr
 
     (int Step, double Elapsed) Resume(nn.Module model, AdamW optimizer, List<PretrainLogRow> log)
     {
-        var state = TrainingCheckpoint.TryLoad(CheckpointPath, model, optimizer);
-        if (state is null) return (0, 0);
-        if (File.Exists(LogPath)) log.AddRange(CsvTable.Read<PretrainLogRow>(LogPath).Where(r => r.Step <= state.Step));
-        progress.Message($"resuming from step {state.Step} ({CheckpointPath})");
+        var restored = TrainingCheckpoint.TryLoad(CheckpointPath, model, optimizer, report: progress.Message);
+        if (restored is null) return (0, 0);
+        var state = restored.State;
+        // The log as of the checkpoint's step travels inside the checkpoint (the run folder's may be ahead of it or torn).
+        var savedLog = Path.Combine(restored.Folder, LogFile);
+        if (File.Exists(savedLog)) log.AddRange(CsvTable.Read<PretrainLogRow>(savedLog).Where(r => r.Step <= state.Step));
+        progress.Message($"resuming from step {state.Step} ({restored.Folder})");
         return (state.Step, state.ElapsedSeconds);
     }
 }

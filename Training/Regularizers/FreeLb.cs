@@ -15,6 +15,8 @@ public sealed record FreeLbOptions : MethodOptions
     public PerturbationNorm NormType { get; init; } = PerturbationNorm.L2;
     /// <summary>Bound on the perturbation's norm (0 = unbounded).</summary>
     public double AdvMaxNorm { get; init; }
+
+    public override int TrainingPasses => AdvSteps;
 }
 
 /// <summary>
@@ -46,20 +48,25 @@ public sealed class FreeLb : IRegularizer
         var student = context.Student;
         var passSeed = randint(0, int.MaxValue, [1], dtype: int64).item<long>();
         var mask = batch.AttentionMask.to(float32).unsqueeze(-1);
-        var delta = InitialDelta(student.WordEmbeddings(batch).detach(), mask);
+        // The word lookup runs once: every pass reads a leaf copy of it, whose gradient sums over
+        // the passes and goes back through the lookup in one backward at the end.
+        var words = student.WordEmbeddings(batch);
+        var wordsLeaf = words.detach().requires_grad_(true);
+        var delta = InitialDelta(wordsLeaf.detach(), mask);
         double total = 0;
         for (int k = 0; k < options.AdvSteps; k++)
         {
             manual_seed(passSeed);
             delta.requires_grad_(true);
             observePerturbation?.Invoke(delta.detach());
-            var logits = student.LogitsFromWordEmbeddings(student.WordEmbeddings(batch) + delta, batch);
+            var logits = student.LogitsFromWordEmbeddings(wordsLeaf + delta, batch);
             var loss = TaskLoss.Compute(logits, batch, options.LabelSmoothing) / options.AdvSteps;
             loss.backward();
             total += loss.item<float>();
             if (k == options.AdvSteps - 1) break;
             delta = Ascend(delta.detach(), delta.grad!.detach());
         }
+        words.backward([wordsLeaf.grad!]);
         return new StepLoss(total, [total]);
     }
 

@@ -13,6 +13,12 @@ public abstract record MethodOptions
 
     /// <summary>Whether the head's output projection is spectrally normalised (R4F).</summary>
     [JsonIgnore] public virtual bool SpectralNormHead => false;
+
+    /// <summary>Forward passes of the student over the batch per step, each with a backward pass (what a step costs, for <c>bench methods</c>).</summary>
+    [JsonIgnore] public virtual int TrainingPasses => 1;
+
+    /// <summary>Teacher forwards over the batch per step (no gradient, no dropout).</summary>
+    [JsonIgnore] public virtual int TeacherForwards => 0;
 }
 
 /// <summary>How SMART and FreeLB normalise a perturbation or its gradient.</summary>

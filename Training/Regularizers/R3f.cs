@@ -12,6 +12,8 @@ public record R3fOptions : MethodOptions
     public double Eps { get; init; } = 1e-5;
     public double Lambda { get; init; } = 1.0;
     public NoiseType NoiseType { get; init; } = NoiseType.Uniform;
+
+    public override int TrainingPasses => 2;
 }
 
 /// <summary>R4F: R3F with a spectrally normalised output projection in the head.</summary>
@@ -22,12 +24,25 @@ public sealed record R4fOptions : R3fOptions
 
 /// <summary>
 /// R3F (Aghajanyan et al. 2020), as fairseq computes it: a second forward pass on a detached copy
-/// of the raw word embeddings plus noise (its own dropout draw), and mean CE + λ · symmetric KL
-/// between the clean and noisy predictions, neither side detached. Regression tasks get no R3F
-/// term. R4F is the same loss on a model built with a spectrally normalised head.
+/// of the raw word embeddings plus noise, and mean CE + λ · symmetric KL between the clean and noisy
+/// predictions, neither side detached. The clean and noisy inputs run as one batch of 2B: the same
+/// loss as two passes (each half has its own dropout draw, as a second pass would), in one pass
+/// through the encoder. Regression tasks get no R3F term. R4F is the same loss on a model built with
+/// a spectrally normalised head (two power iterations per step, as fairseq's two forward calls run).
 /// </summary>
-public sealed class R3f(R3fOptions options, RegularizerContext context) : IRegularizer
+public sealed class R3f : IRegularizer
 {
+    readonly R3fOptions options;
+    readonly RegularizerContext context;
+
+    public R3f(R3fOptions options, RegularizerContext context)
+    {
+        this.options = options;
+        this.context = context;
+        // fairseq's two forward calls per step ran two power iterations of the spectral norm; the one doubled pass runs both.
+        if (context.Student.Head.SpectralOutput is { } spectral && !context.IsRegression) spectral.IterationsPerForward = 2;
+    }
+
     public IReadOnlyList<string> TermNames { get; } = ["task", "symmetric_kl"];
     public SequenceClassifier EvaluationModel => context.Student;
 
@@ -35,22 +50,25 @@ public sealed class R3f(R3fOptions options, RegularizerContext context) : IRegul
     {
         var student = context.Student;
         var words = student.WordEmbeddings(batch);
-        var logits = student.LogitsFromWordEmbeddings(words, batch);
-        var task = TaskLoss.Compute(logits, batch, options.LabelSmoothing);
         if (context.IsRegression)
         {
-            task.backward();
-            var value = task.item<float>();
+            var loss = TaskLoss.Compute(student.LogitsFromWordEmbeddings(words, batch), batch, options.LabelSmoothing);
+            loss.backward();
+            var value = loss.item<float>();
             return new StepLoss(value, [value, 0]);
         }
-        var noisy = student.LogitsFromWordEmbeddings(words.detach() + Noise(words), batch);
-        var symmetricKl = Divergences.SymmetricKl(logits, noisy);
+        var noisy = words.detach() + Noise(words);
+        var both = student.LogitsFromWordEmbeddings(cat([words, noisy]), batch.Twice());
+        var logits = both[..(int)batch.Size];
+        var task = TaskLoss.Compute(logits, batch, options.LabelSmoothing);
+        var symmetricKl = Divergences.SymmetricKl(logits, both[(int)batch.Size..]);
         var total = task + options.Lambda * symmetricKl;
         total.backward();
         return new StepLoss(total.item<float>(), [task.item<float>(), symmetricKl.item<float>()]);
     }
 
-    Tensor Noise(Tensor like) => options.NoiseType switch
+    /// <summary>U(−eps, eps) or N(0, eps²) noise shaped like <paramref name="like"/>, from the global generator.</summary>
+    public Tensor Noise(Tensor like) => options.NoiseType switch
     {
         NoiseType.Normal => randn_like(like).mul_(options.Eps),
         NoiseType.Uniform => rand_like(like).mul_(2 * options.Eps).sub_(options.Eps),

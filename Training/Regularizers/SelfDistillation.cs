@@ -9,6 +9,8 @@ public sealed record SdaOptions : MethodOptions
     public int TeacherSize { get; init; } = 5;
     /// <summary>λ of the MSE to the teacher's logits (1 was best in the paper).</summary>
     public double Lambda { get; init; } = 1.0;
+
+    public override int TeacherForwards => 1;
 }
 
 /// <summary>Self-distillation with the voted teacher: mean logits of the last K snapshots (SDV).</summary>
@@ -16,6 +18,8 @@ public sealed record SdvOptions : MethodOptions
 {
     public int TeacherSize { get; init; } = 5;
     public double Lambda { get; init; } = 1.0;
+
+    public override int TeacherForwards => TeacherSize;
 }
 
 /// <summary>

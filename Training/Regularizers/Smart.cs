@@ -16,6 +16,10 @@ public sealed record SmartOptions : MethodOptions
     /// <summary>Weight μ of the proximal term (0 switches it and its teacher off, as in the public code).</summary>
     public double ProximalMu { get; init; } = 1.0;
     public double ProximalMomentum { get; init; } = 0.99;
+
+    /// <summary>Clean, K ascent (their backward reaches only the noise) and adversarial passes.</summary>
+    public override int TrainingPasses => 2 + AdvK;
+    public override int TeacherForwards => ProximalMu > 0 ? 1 : 0;
 }
 
 /// <summary>

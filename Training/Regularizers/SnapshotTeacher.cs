@@ -7,13 +7,17 @@ namespace Probing.Training.Regularizers;
 /// A teacher built from the student's last K snapshots: either one model with their averaged
 /// parameters, or the vote (mean logits) of the K snapshot models. The window starts with the
 /// student's initial parameters and takes a snapshot after every optimizer step.
+/// A teacher's forward needs only the batch's rows of the word-embedding matrix (most of the
+/// parameters), so per-step teachers average or copy those rows alone and pass them in as word
+/// embeddings; the full model is assembled only when <see cref="Averaged"/> is asked for.
 /// </summary>
 public sealed class SnapshotTeacher : IDisposable
 {
     readonly SnapshotWindow window;
     readonly SequenceClassifier twin;
     readonly IReadOnlyList<Tensor> twinParameters;
-    bool averageIsStale = true;
+    readonly int wordMatrix;
+    bool wholeTwinIsMean, layersAreMean;
 
     public SnapshotTeacher(RegularizerContext context, int size)
     {
@@ -23,29 +27,35 @@ public sealed class SnapshotTeacher : IDisposable
         twin.eval();
         var twinNamed = twin.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
         twinParameters = [.. named.Select(p => twinNamed[p.Item1])];
+        wordMatrix = named.FindIndex(p => p.Item1 == SequenceClassifier.WordMatrixName);
+        if (wordMatrix < 0) throw new InvalidOperationException("the student's word-embedding matrix is not among its parameters");
         window.Push();
     }
 
     public void Push()
     {
         window.Push();
-        averageIsStale = true;
+        wholeTwinIsMean = layersAreMean = false;
     }
 
     /// <summary>The model whose parameters are the mean of the held snapshots.</summary>
     public SequenceClassifier Averaged()
     {
-        if (averageIsStale) window.WriteMean(twinParameters);
-        averageIsStale = false;
+        if (!wholeTwinIsMean)
+            for (int i = 0; i < twinParameters.Count; i++) window.WriteMean(i, twinParameters[i]);
+        wholeTwinIsMean = layersAreMean = true;
         return twin;
     }
 
     /// <summary>Logits of the averaged model on a batch, without dropout or gradients.</summary>
     public Tensor AveragedLogits(ClassifierBatch batch)
     {
-        var model = Averaged();
         using var _ = no_grad();
-        return model.Logits(batch);
+        if (!layersAreMean)
+            for (int i = 0; i < twinParameters.Count; i++)
+                if (i != wordMatrix) window.WriteMean(i, twinParameters[i]);
+        layersAreMean = true;
+        return twin.LogitsFromWordEmbeddings(window.MeanRows(wordMatrix, batch.Ids), batch);
     }
 
     /// <summary>Mean logits of the held snapshot models (the voted teacher), without dropout or gradients.</summary>
@@ -53,13 +63,16 @@ public sealed class SnapshotTeacher : IDisposable
     {
         using var _ = no_grad();
         Tensor? sum = null;
-        for (int i = 0; i < window.Count; i++)
+        for (int snapshot = 0; snapshot < window.Count; snapshot++)
         {
-            window.WriteSnapshot(i, twinParameters);
-            var logits = twin.Logits(batch);
+            for (int i = 0; i < twinParameters.Count; i++)
+                if (i != wordMatrix) window.WriteSnapshot(snapshot, i, twinParameters[i]);
+            using var matrix = window.Snapshot(snapshot, wordMatrix);
+            var words = matrix.index_select(0, batch.Ids.flatten()).view([.. batch.Ids.shape, matrix.shape[1]]);
+            var logits = twin.LogitsFromWordEmbeddings(words, batch);
             sum = sum is null ? logits : sum.add_(logits);
         }
-        averageIsStale = true;
+        wholeTwinIsMean = layersAreMean = false;
         return sum!.div_(window.Count);
     }
 
@@ -68,7 +81,7 @@ public sealed class SnapshotTeacher : IDisposable
     public void LoadStateDict(IReadOnlyDictionary<string, Tensor> state, string source)
     {
         window.LoadStateDict(state, source);
-        averageIsStale = true;
+        wholeTwinIsMean = layersAreMean = false;
     }
 
     public void Dispose()

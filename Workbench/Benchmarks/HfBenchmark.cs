@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using System.Text.Json;
 using CsvHelper;
 using Probing.Training.Checkpoints;
-using Probing.Training.Infrastructure;
 using static TorchSharp.torch;
 
 namespace Probing.Workbench.Benchmarks;
@@ -17,8 +15,6 @@ public partial record HfBenchRow(
 /// </summary>
 public static class HfBenchmark
 {
-    const string Python = "/usr/bin/python3";
-
     public static HfBenchRow Workbench(string directory, int batch, int length, int iterations)
     {
         var clock = Stopwatch.StartNew();
@@ -39,24 +35,11 @@ public static class HfBenchmark
         return Row("torchsharp", directory, batch, length, loadSeconds, ms);
     }
 
-    public static HfBenchRow PyTorch(string directory, int batch, int length, int iterations)
+    public static HfBenchRow PyTorch(string python, string directory, int batch, int length, int iterations)
     {
-        var script = Path.Combine(ProjectPaths.DataDir, "..", "bench", "hf_forward.py");
-        if (!File.Exists(Python)) throw new InputError($"{Python}: not found; install Debian's python3-torch");
-        var info = new ProcessStartInfo(Python)
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            ArgumentList = { script, "--model", directory, "--batch", $"{batch}", "--length", $"{length}", "--iterations", $"{iterations}", "--threads", $"{get_num_threads()}" },
-        };
-        // Debian's OpenBLAS does not recognise this CPU and would fall back to a generic kernel (~4× slower).
-        info.Environment["OPENBLAS_CORETYPE"] = "SkylakeX";
-        info.Environment["OPENBLAS_NUM_THREADS"] = "1";
-        using var process = Process.Start(info) ?? throw new InputError($"{Python}: could not start");
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InputError($"{script}: exited with {process.ExitCode}: {stderr.Result.Trim().Split('\n')[^1]}");
-        using var result = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
+        using var result = PythonReference.Run(python, "hf_forward.py",
+            ["--model", directory, "--batch", $"{batch}", "--length", $"{length}", "--iterations", $"{iterations}", "--threads", $"{get_num_threads()}"],
+            get_num_threads());
         return Row("pytorch", directory, batch, length, result.RootElement.GetProperty("load_seconds").GetDouble(), result.RootElement.GetProperty("forward_ms").GetDouble());
     }
 

@@ -2,20 +2,45 @@ using System.Diagnostics;
 
 namespace Probing.Workbench.Benchmarks;
 
-/// <summary>Median wall time of repeated calls after warm-up: robust to the noise of a shared machine.</summary>
+/// <summary>What a measurement counts: elapsed time, or the CPU time of the whole process.</summary>
+public enum BenchClock
+{
+    Wall,
+    /// <summary>
+    /// User + system time of every thread of the process: on a machine that other jobs load, the work
+    /// done rather than the waits. Meaningful at one torch thread (at two, idle OpenMP threads spin and count).
+    /// </summary>
+    Cpu,
+}
+
+/// <summary>Median time of repeated calls after warm-up: robust to the noise of a shared machine.</summary>
 public static class Timing
 {
-    public static double MedianMilliseconds(Action action, int warmup, int iterations)
+    public static double MedianMilliseconds(Action action, int warmup, int iterations, BenchClock clock = BenchClock.Wall)
     {
         for (int i = 0; i < warmup; i++) action();
         var samples = new double[iterations];
-        for (int i = 0; i < iterations; i++)
+        for (int i = 0; i < iterations; i++) samples[i] = Milliseconds(action, clock);
+        return Median(samples);
+    }
+
+    public static double Milliseconds(Action action, BenchClock clock)
+    {
+        if (clock == BenchClock.Wall)
         {
-            var clock = Stopwatch.StartNew();
+            var watch = Stopwatch.StartNew();
             action();
-            samples[i] = clock.Elapsed.TotalMilliseconds;
+            return watch.Elapsed.TotalMilliseconds;
         }
-        Array.Sort(samples);
-        return iterations % 2 == 1 ? samples[iterations / 2] : (samples[iterations / 2 - 1] + samples[iterations / 2]) / 2;
+        var before = Process.GetCurrentProcess().TotalProcessorTime;
+        action();
+        return (Process.GetCurrentProcess().TotalProcessorTime - before).TotalMilliseconds;
+    }
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        if (sorted.Length == 0) throw new ArgumentException("no values", nameof(values));
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

@@ -8,21 +8,41 @@ using Spectre.Console;
 
 namespace Probing.Workbench.Commands;
 
-/// <summary>Runs a pretraining config inside a run folder: config, manifest, log, metrics, DONE.</summary>
+/// <summary>A pretraining config as a run: identity (config, corpus, held-out task texts), log, model/, metrics.json.</summary>
 public static class BasePretraining
 {
-    public static PretrainingOutcome Run(PretrainConfig config, string folder, string commandName)
+    public const string Kind = "pretrain";
+
+    /// <summary>Checks the config and the corpus files and returns the run as a plan; writes nothing.</summary>
+    /// <param name="command">What the manifest names as the command (pretrain, scaling, quickstart).</param>
+    public static RunPlan Plan(PretrainConfig config, string folder, string command)
     {
-        var run = RunFolder.Start(folder, config);
-        var manifest = RunManifest.Begin(commandName, config.Seed, TorchRuntime.DeviceName);
-        run.WriteManifest(manifest);
+        config.Validate();
+        var files = CorpusSource.EmbeddedFiles();
+        if (files.Count == 0) throw InputError.InFile(ProjectPaths.Data("corpus"), "no pretrain_*.txt.gz corpus files");
+        var data = ProjectPaths.DataDir;
+        var inputs = new Dictionary<string, InputFiles>
+        {
+            ["corpus"] = InputFiles.Of(data, [.. files.Append(WordPieceTextTokenizer.DefaultVocabPath).Select(f => Path.GetRelativePath(data, f))]),
+            // Task dev/test texts are dropped from the corpus: they shape what the model sees.
+            ["held_out"] = InputFiles.Of(EmbeddedSuite.DefaultTasksDir, EmbeddedSuite.HeldOutFiles()),
+        };
+        return new RunPlan(folder, RunIdentity.Of(Kind, config, inputs), command, config.Seed, run => Execute(config, run));
+    }
+
+    static void Execute(PretrainConfig config, RunFolder run)
+    {
         var heldOut = EmbeddedSuite.HeldOutTexts();
         var source = new CorpusSource(CorpusSource.EmbeddedFiles(), WordPieceTextTokenizer.DefaultVocabPath, line => heldOut.Contains(TextKey.Normalize(line)));
         var outcome = Terminal.ConsoleProgress.Run("pretrain", progress => PretrainingPipeline.Run(config, source, run.Path, progress));
         run.WriteMetrics(outcome);
-        run.WriteManifest(manifest.Finish());
-        run.MarkDone();
-        return outcome;
+    }
+
+    /// <summary>Runs (or resumes) the plan; a finished run of the same identity is read back.</summary>
+    public static PretrainingOutcome Run(RunPlan plan, bool forceNew = false)
+    {
+        RunFolder.Execute(plan, forceNew, Console.WriteLine);
+        return ReadFinished(plan.Folder);
     }
 
     public static PretrainingOutcome ReadFinished(string folder) => Json.Read<PretrainingOutcome>(Path.Combine(folder, RunFolder.MetricsFile));

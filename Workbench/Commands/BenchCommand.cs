@@ -9,7 +9,14 @@ public static class BenchCommand
     {
         BenchEncoderCommand.Create(),
         BenchMethodsCommand.Create(),
+        BenchMemoryCommand.Create(),
         BenchProbeCommand.Create(),
         BenchHfCommand.Create(),
+    };
+
+    /// <summary>The interpreter of the reference scripts in bench/ (default: the first of /usr/bin/python3 and python3 that has the module).</summary>
+    public static Option<string?> Python() => new("--python")
+    {
+        Description = "Python interpreter for the reference script (default: $PROBING_PYTHON, else the first of /usr/bin/python3 and python3 that imports the module it needs)",
     };
 }

@@ -16,16 +16,17 @@ public static class BenchHfCommand
         var length = new Option<int>("--length") { DefaultValueFactory = _ => 128 };
         var iterations = new Option<int>("--iterations") { Description = "Timed forward passes on each side (median reported)", DefaultValueFactory = _ => 5 };
         var pytorch = new Option<bool>("--pytorch") { Description = "Also load and run the folder in PyTorch (bench/hf_forward.py, Debian python3-torch) at equal threads", DefaultValueFactory = _ => true };
+        var python = BenchCommand.Python();
         var command = new Command("hf", "Load time and forward throughput (sequences/s) of a Hugging Face encoder folder, beside PyTorch")
         {
-            output, model, batch, length, iterations, pytorch,
+            output, model, batch, length, iterations, pytorch, python,
         };
         command.SetAction(parse =>
         {
             CommonOptions.ApplyRuntime(parse);
             var (directory, b, t, n) = (parse.GetValue(model)!, parse.GetValue(batch), parse.GetValue(length), parse.GetValue(iterations));
             var rows = new List<HfBenchRow> { HfBenchmark.Workbench(directory, b, t, n) };
-            if (parse.GetValue(pytorch)) rows.Add(HfBenchmark.PyTorch(directory, b, t, n));
+            if (parse.GetValue(pytorch)) rows.Add(HfBenchmark.PyTorch(PythonReference.Find(parse.GetValue(python), "torch"), directory, b, t, n));
             foreach (var row in rows)
                 AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
                     $"{row.Implementation}: load {row.LoadSeconds:F2} s, forward {row.Batch}×{row.Length} {row.ForwardMs:F0} ms = {row.SequencesPerSecond:F1} sequences/s ({row.Threads} threads)")));

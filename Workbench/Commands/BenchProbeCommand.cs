@@ -21,9 +21,10 @@ public static class BenchProbeCommand
         var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 64 };
         var repeats = new Option<int>("--repeats") { Description = "Timed fits per task on each side (median reported)", DefaultValueFactory = _ => 3 };
         var sklearn = new Option<bool>("--sklearn") { Description = "Compare fits with scikit-learn (bench/probe_sklearn.py, Debian python3-sklearn)", DefaultValueFactory = _ => true };
+        var python = BenchCommand.Python();
         var command = new Command("probe", "Generalization-probe wall time ÷ one encoder forward (cold and warm feature cache); linear-probe fit vs scikit-learn")
         {
-            output, model, tasks, maxLength, batch, repeats, sklearn,
+            output, model, tasks, maxLength, batch, repeats, sklearn, python,
         };
         command.SetAction(parse =>
         {
@@ -39,7 +40,7 @@ public static class BenchProbeCommand
                 rows.AddRange(fits.Select(f => f.Row));
                 if (parse.GetValue(sklearn))
                 {
-                    var reference = SklearnProbeReference.Run(scratch, [.. fits.Select(f => (f.Row.Task, f.C))], parse.GetValue(repeats)).ToDictionary(r => r.Task);
+                    var reference = SklearnProbeReference.Run(PythonReference.Find(parse.GetValue(python), "sklearn"), scratch, [.. fits.Select(f => (f.Row.Task, f.C))], parse.GetValue(repeats)).ToDictionary(r => r.Task);
                     rows = [.. rows.Select(r => r.Implementation == "torchsharp" && reference.TryGetValue(r.Task, out var other) ? r with { Ratio = Math.Round(r.Milliseconds / other.Milliseconds, 3) } : r)];
                     rows.AddRange(reference.Values);
                     foreach (var (row, _) in fits)

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Probing.Probing.Features;
 using Probing.Probing.Protocols;
 using Probing.Training.Checkpoints;
 using Probing.Training.Infrastructure;
@@ -24,46 +23,44 @@ public static class ChainCommand
             DefaultValueFactory = _ => [.. DegradationChain.DefaultTasks],
         };
         var output = CommonOptions.Output("the chain (default results/chain/<methods>-<setting>-<probe>-<layers>)");
+        var forceNew = CommonOptions.ForceNew();
         var command = new Command("chain", "Sequential fine-tuning along a chain of tasks, probing the first and every earlier task after each stage; writes probes.csv, cka.csv, stages.csv")
         {
-            tasks, output,
+            tasks, output, forceNew,
         };
         probeOptions.AddTo(command);
         protocolOptions.AddTo(command);
-        command.SetAction(parse =>
+        command.SetPlanner(parse =>
         {
             var chain = ProbeOptions.SplitList(parse.GetValue(tasks)!);
             if (chain.Length == 0) throw new InputError("--tasks: name at least one task");
-            var plan = SequentialCommand.Prepare(parse, probeOptions, protocolOptions, chain, "chain", cycles: null, output);
-            SequentialCommand.Run(plan, (context, root) =>
-                DegradationChain.Run(chain, plan.Config.Methods, plan.Config.Seeds, context, Path.Combine(root, DegradationChain.Folder)));
-            return 0;
+            return SequentialCommand.Plan(parse, probeOptions, protocolOptions, chain, "chain", cycles: null, output, forceNew, (config, context, root) =>
+                DegradationChain.Run(chain, config.Methods, config.Seeds, context, Path.Combine(root, DegradationChain.Folder)));
         });
         return command;
     }
 }
 
-/// <summary>What <c>chain</c> and <c>retention</c> share: resolve the options into a protocol config and run it.</summary>
+/// <summary>What <c>chain</c> and <c>retention</c> share: resolve the options into a protocol config and plan it.</summary>
 static class SequentialCommand
 {
-    public sealed record Prepared(string Folder, ProtocolRun.Config Config, ModelFolder Base);
-
-    public static Prepared Prepare(ParseResult parse, ProbeOptions probeOptions, ProtocolOptions protocolOptions, IReadOnlyList<string> tasks,
-        string protocol, int? cycles, Option<string?> output)
+    public static CommandPlan Plan(ParseResult parse, ProbeOptions probeOptions, ProtocolOptions protocolOptions, IReadOnlyList<string> tasks,
+        string protocol, int? cycles, Option<string?> output, Option<bool> forceNew, Func<ProtocolRun.Config, ProtocolContext, string, ProtocolResults> run)
     {
         var seeds = protocolOptions.RunSeeds(parse);
         var settings = probeOptions.Settings(parse, tasks, seeds);
         var methods = protocolOptions.Configs(parse, settings.MaxLength);
-        CommonOptions.ApplyRuntime(parse);
         var baseModel = ModelFolder.Resolve(parse.GetValue(probeOptions.Model));
         var name = $"{string.Join("+", methods.Select(m => Training.Regularizers.MethodRegistry.KindOf(m.Method)))}-{parse.GetValue(protocolOptions.Setting)}-{settings.Probe}-{settings.Layers.Text}"
             + (settings.TrainLimit is { } n ? FormattableString.Invariant($"-n{n}") : "");
         var folder = parse.GetValue(output) ?? Path.Combine("results", protocol, name);
-        var config = new ProtocolRun.Config(protocol, tasks, cycles, settings, methods, seeds, baseModel.Path, CheckpointHash.Of(baseModel), null,
-            probeOptions.Cache(parse), parse.GetValue(probeOptions.BatchSize));
-        return new Prepared(folder, config, baseModel);
+        var config = new ProtocolRun.Config(protocol, tasks, cycles, settings, methods, seeds, null, probeOptions.Cache(parse), parse.GetValue(probeOptions.BatchSize));
+        var plan = ProtocolRun.Plan(folder, config, baseModel, (context, root) => run(config, context, root));
+        return new CommandPlan([plan], () =>
+        {
+            CommonOptions.ApplyRuntime(parse);
+            ProtocolRun.Execute(plan, parse.GetValue(forceNew));
+            return 0;
+        });
     }
-
-    public static void Run(Prepared plan, Func<ProtocolContext, string, ProtocolResults> protocol) =>
-        ProtocolRun.Execute(plan.Folder, plan.Config, plan.Base, protocol);
 }

@@ -33,6 +33,12 @@ public static class CommonOptions
 
     public static Option<string?> Output(string whatItHolds) => new("--out") { Description = $"Run folder for {whatItHolds}" };
 
+    /// <summary>Replaces a run whose folder holds another run (or a finished one) instead of refusing: the old one moves to .superseded/ beside it.</summary>
+    public static Option<bool> ForceNew() => new("--force-new")
+    {
+        Description = "Start a new run even if the folder holds another (or a finished) run; the old one is moved to <parent>/.superseded/",
+    };
+
     public static Option<string[]> Overrides() => new("--set")
     {
         Description = "Override a config key, e.g. --set model.hidden_size=256 (repeatable)",

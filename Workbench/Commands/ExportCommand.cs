@@ -15,8 +15,8 @@ public static class ExportCommand
         command.SetAction(parse =>
         {
             CommonOptions.ApplyRuntime(parse);
-            HfExport.Write(ModelFolder.Resolve(parse.GetValue(model)), parse.GetValue(output)!);
-            AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(parse.GetValue(output)!)}[/]");
+            var wrote = HfExport.Write(ModelFolder.Resolve(parse.GetValue(model)), parse.GetValue(output)!);
+            AnsiConsole.MarkupLine($"{(wrote ? "wrote" : "already there, unchanged:")} [bold]{Markup.Escape(parse.GetValue(output)!)}[/]");
             return 0;
         });
         return command;

@@ -3,6 +3,7 @@ using Probing.Training.Checkpoints;
 using Probing.Training.FineTuning;
 using Probing.Training.Regularizers;
 using Probing.Workbench.Experiments;
+using Probing.Workbench.Runs;
 using Spectre.Console;
 
 namespace Probing.Workbench.Commands;
@@ -20,37 +21,49 @@ public static class FineTuneCommand
         var model = CommonOptions.Model();
         var output = CommonOptions.Output("the fine-tuning run (default results/finetune/<task>-<method>[-seed<seed>])");
         var overrides = CommonOptions.Overrides();
-        var command = new Command("finetune", "Fine-tune an encoder with a classification head on a task (resumes an interrupted run)")
+        var forceNew = CommonOptions.ForceNew();
+        var command = new Command("finetune", "Fine-tune an encoder with a classification head on a task (resumes an interrupted run; a finished one is read back)")
         {
-            method, seed, seeds, jobs, model, output, overrides,
+            method, seed, seeds, jobs, model, output, overrides, forceNew,
         };
         taskOptions.AddTo(command);
-        command.SetAction(parse =>
+        command.SetPlanner(parse =>
         {
             var kind = parse.GetValue(method)!;
             var config = new FineTuneConfig { Method = MethodRegistry.Defaults(kind) };
             config = ConfigOverrides.Apply(config, parse.GetValue(overrides)!);
+            if (parse.GetValue(seed) is { } s1) config = config with { Seed = s1 };
             var task = taskOptions.Load(parse);
             config = (config with { Task = task.Spec.Name }).Validate();
-            CommonOptions.ApplyRuntime(parse);
             var folder = ModelFolder.Resolve(parse.GetValue(model));
+            var glueDir = parse.GetValue(taskOptions.DataDir);
             var name = $"{task.Spec.Name}-{kind}";
+            var force = parse.GetValue(forceNew);
 
             if (parse.GetValue(seeds) is { } seedText)
             {
                 var list = SeedList.Parse(seedText);
+                if (parse.GetValue(jobs) < 1) throw new Training.Infrastructure.InputError($"--jobs {parse.GetValue(jobs)}: expected a positive number");
                 var root = parse.GetValue(output) ?? Path.Combine("results", "finetune", name);
-                SeedSweep.Run(list, parse.GetValue(jobs), root,
-                    s => FineTuneRun.Run(config with { Seed = s }, task, folder, SeedSweep.SeedFolder(root, s)),
-                    (s, threads) => WorkerArguments(parse, seeds, jobs, output, seed, s, SeedSweep.SeedFolder(root, s), threads));
-                return 0;
+                var plans = list.Select(s => FineTuneRun.Plan(config with { Seed = s }, task, glueDir, folder, SeedSweep.SeedFolder(root, s))).ToList();
+                return new CommandPlan(plans, () =>
+                {
+                    CommonOptions.ApplyRuntime(parse);
+                    SeedSweep.Run(plans, parse.GetValue(jobs), root, force,
+                        (plan, threads) => WorkerArguments(parse, seeds, jobs, output, seed, plan.Seed, plan.Folder, threads));
+                    return 0;
+                });
             }
-            if (parse.GetValue(seed) is { } s1) config = config with { Seed = s1 };
             var runFolder = parse.GetValue(output) ?? Path.Combine("results", "finetune", $"{name}-seed{config.Seed}");
-            var metrics = FineTuneRun.Run(config, task, folder, runFolder);
-            AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
-                $"{metrics.Task} {metrics.Method} seed {metrics.Seed}: best dev {metrics.Metric} {metrics.BestDev:F4} at step {metrics.BestStep} of {metrics.Steps}, {metrics.WallSeconds:F0} s; model: {Path.Combine(runFolder, FineTuner.BestFolder)}")));
-            return 0;
+            var single = FineTuneRun.Plan(config, task, glueDir, folder, runFolder);
+            return new CommandPlan([single], () =>
+            {
+                CommonOptions.ApplyRuntime(parse);
+                var metrics = FineTuneRun.Run(single, force);
+                AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
+                    $"{metrics.Task} {metrics.Method} seed {metrics.Seed}: best dev {metrics.Metric} {metrics.BestDev:F4} at step {metrics.BestStep} of {metrics.Steps}, {metrics.WallSeconds:F0} s; model: {Path.Combine(runFolder, FineTuner.BestFolder)}")));
+                return 0;
+            });
         });
         return command;
     }

@@ -12,27 +12,45 @@ public sealed record FineTuneMetrics(
     IReadOnlyDictionary<string, double> BestScores, IReadOnlyDictionary<string, double> LastScores,
     int Steps, double TrainSeconds, double WallSeconds);
 
-/// <summary>Runs one fine-tuning config inside a run folder: config, manifest, logs, best/ and last/, metrics, DONE.</summary>
+/// <summary>One fine-tuning config as a run: identity, and what it writes (logs, best/ and last/, metrics.json).</summary>
 public static class FineTuneRun
 {
-    /// <summary>Runs (or resumes) the config in <paramref name="folder"/>; a finished run is read back, not redone.</summary>
-    public static FineTuneMetrics Run(FineTuneConfig config, TaskData task, ModelFolder model, string folder)
+    public const string Kind = "finetune";
+
+    /// <summary>
+    /// Checks every input of the run (the config, the task's data, the model folder and, with
+    /// reuse_head, its head) and returns the run as a plan; writes nothing.
+    /// </summary>
+    public static RunPlan Plan(FineTuneConfig config, TaskData task, string? glueDir, ModelFolder model, string folder)
     {
-        if (RunFolder.IsFinished(folder)) return ReadFinished(folder);
-        var run = RunFolder.Start(folder, config);
-        var manifest = RunManifest.Begin("finetune", config.Seed, "cpu");
-        run.WriteManifest(manifest);
+        FineTuner.Check(config, task);
+        model.Validate();
+        if (config.ReuseHead)
+        {
+            if (!FineTunedModel.HasHead(model.Path))
+                throw InputError.InFile(model.File(HeadInfo.FileName), "reuse_head needs a fine-tuned model folder with a head");
+            FineTunedModel.ReadHead(model.Path).CheckFits(task.Spec, model.File(HeadInfo.FileName));
+        }
+        var identity = RunIdentity.Of(Kind, config, RunInputs.Tasks([task.Spec.Name], glueDir).With("model", RunInputs.Model(model)));
+        return new RunPlan(folder, identity, "finetune", config.Seed, run => Execute(config, task, model, run));
+    }
+
+    static void Execute(FineTuneConfig config, TaskData task, ModelFolder model, RunFolder run)
+    {
         var title = $"{task.Spec.Name} {Training.Regularizers.MethodRegistry.KindOf(config.Method)} seed {config.Seed}";
         var result = Terminal.ConsoleProgress.Run(title, progress => FineTuner.Run(config, task, model, run.Path, progress));
         result.Encoder.Dispose();
-        var finished = manifest.Finish();
-        var metrics = new FineTuneMetrics(
+        var finished = run.Finish();
+        run.WriteMetrics(new FineTuneMetrics(
             task.Spec.Name, Training.Regularizers.MethodRegistry.KindOf(config.Method), config.Seed, TaskScore.Name(task.Spec.PrimaryMetric),
-            result.BestDev.Primary, result.BestStep, Named(result.BestDev), Named(result.LastDev), result.Steps, result.TrainSeconds, finished.WallSeconds ?? 0);
-        run.WriteMetrics(metrics);
-        run.WriteManifest(finished);
-        run.MarkDone();
-        return metrics;
+            result.BestDev.Primary, result.BestStep, Named(result.BestDev), Named(result.LastDev), result.Steps, result.TrainSeconds, finished.WallSeconds ?? 0));
+    }
+
+    /// <summary>Runs (or resumes) the plan; a finished run of the same identity is read back, not redone.</summary>
+    public static FineTuneMetrics Run(RunPlan plan, bool forceNew)
+    {
+        RunFolder.Execute(plan, forceNew, Console.WriteLine);
+        return ReadFinished(plan.Folder);
     }
 
     public static FineTuneMetrics ReadFinished(string folder) => Json.Read<FineTuneMetrics>(Path.Combine(folder, RunFolder.MetricsFile));

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Probing.Training.Pretraining;
 using Probing.Workbench.Experiments;
-using Probing.Workbench.Runs;
 
 namespace Probing.Workbench.Commands;
 
@@ -19,20 +18,25 @@ public static class PretrainCommand
         var seed = CommonOptions.Seed();
         var output = CommonOptions.Output("the pretraining run (default results/pretrain/<preset>-seed<seed>)");
         var overrides = CommonOptions.Overrides();
-        var command = new Command("pretrain", "Pretrain a BERT-style encoder with masked-LM on the embedded public-domain corpus (resumes an interrupted run)")
+        var forceNew = CommonOptions.ForceNew();
+        var command = new Command("pretrain", "Pretrain a BERT-style encoder with masked-LM on the embedded public-domain corpus (resumes an interrupted run; a finished one is read back)")
         {
-            preset, seed, output, overrides,
+            preset, seed, output, overrides, forceNew,
         };
-        command.SetAction(parse =>
+        command.SetPlanner(parse =>
         {
-            CommonOptions.ApplyRuntime(parse);
             var config = PretrainConfig.Preset(parse.GetValue(preset)!);
             if (parse.GetValue(seed) is { } s) config = config with { Seed = s };
             config = ConfigOverrides.Apply(config, parse.GetValue(overrides)!);
             var folder = parse.GetValue(output) ?? Path.Combine("results", "pretrain", $"{parse.GetValue(preset)}-seed{config.Seed}");
-            var outcome = BasePretraining.Run(config, folder, "pretrain");
-            BasePretraining.PrintSummary(outcome, folder);
-            return 0;
+            var plan = BasePretraining.Plan(config, folder, "pretrain");
+            return new CommandPlan([plan], () =>
+            {
+                CommonOptions.ApplyRuntime(parse);
+                var outcome = BasePretraining.Run(plan, parse.GetValue(forceNew));
+                BasePretraining.PrintSummary(outcome, folder);
+                return 0;
+            });
         });
         return command;
     }

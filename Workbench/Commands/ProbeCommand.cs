@@ -54,13 +54,14 @@ public static class ProbeCommand
         };
         var randomSeed = new Option<int>("--random-seed") { Description = "Seed of the randomly initialised reference encoder", DefaultValueFactory = _ => 1 };
         var output = CommonOptions.Output("the probe results (default results/probe/<model>-<pooling>-<probe>-<layers>, with --methods results/probe/generalization-<task>-<methods>-<setting>-…)");
+        var forceNew = CommonOptions.ForceNew();
         var command = new Command("probe", "Probe frozen features of a checkpoint (or, with --methods, of fine-tuned encoders per method and seed), the base and a random encoder on other tasks; writes probes.csv and cka.csv (and stages.csv)")
         {
-            checkpoint, tasks, fineTuneTask, randomSeed, output,
+            checkpoint, tasks, fineTuneTask, randomSeed, output, forceNew,
         };
         probeOptions.AddTo(command);
         protocolOptions.AddTo(command);
-        command.SetAction(parse =>
+        command.SetPlanner(parse =>
         {
             var task = parse.GetValue(fineTuneTask)!;
             var probed = ProbeOptions.SplitList(parse.GetValue(tasks)!);
@@ -71,33 +72,41 @@ public static class ProbeCommand
             {
                 if (parse.GetValue(checkpoint) is { } given)
                     throw new InputError($"probe {given} --methods: give either a checkpoint to probe or --methods to fine-tune, not both");
-                RunProtocol(parse, settings, task, probeOptions, protocolOptions, parse.GetValue(randomSeed), output);
-                return 0;
+                var protocolPlan = PlanProtocol(parse, settings, task, probeOptions, protocolOptions, parse.GetValue(randomSeed), output);
+                return new CommandPlan([protocolPlan], () =>
+                {
+                    CommonOptions.ApplyRuntime(parse);
+                    ProtocolRun.Execute(protocolPlan, parse.GetValue(forceNew));
+                    return 0;
+                });
             }
-            CommonOptions.ApplyRuntime(parse);
             var models = ProbedModels(parse.GetValue(checkpoint), parse.GetValue(probeOptions.Model), parse.GetValue(randomSeed));
             var name = models[0].Role == ProbedModel.CheckpointRole ? models[0].Source.Name : "base";
             var folder = parse.GetValue(output) ?? Path.Combine("results", "probe",
                 $"{name}-{parse.GetValue(probeOptions.Pooling)}-{settings.Probe}-{settings.Layers.Text}" + (settings.TrainLimit is { } n ? $"-n{n}" : ""));
-            ProbeRun.Execute(folder, settings, models, probeOptions.Cache(parse), parse.GetValue(probeOptions.BatchSize));
-            return 0;
+            var plan = ProbeRun.Plan(folder, settings, models, parse.GetValue(randomSeed), probeOptions.Cache(parse), parse.GetValue(probeOptions.BatchSize));
+            return new CommandPlan([plan], () =>
+            {
+                CommonOptions.ApplyRuntime(parse);
+                ProbeRun.Execute(plan, parse.GetValue(forceNew));
+                return 0;
+            });
         });
         return command;
     }
 
-    static void RunProtocol(ParseResult parse, ProbeSettings settings, string task, ProbeOptions probeOptions, ProtocolOptions protocolOptions, int randomSeed, Option<string?> output)
+    static Runs.RunPlan PlanProtocol(ParseResult parse, ProbeSettings settings, string task, ProbeOptions probeOptions, ProtocolOptions protocolOptions, int randomSeed, Option<string?> output)
     {
         TaskCatalog.Spec(task);
         var methods = protocolOptions.Configs(parse, settings.MaxLength);
-        CommonOptions.ApplyRuntime(parse);
         var baseModel = ModelFolder.Resolve(parse.GetValue(probeOptions.Model));
         var kinds = methods.Select(m => Training.Regularizers.MethodRegistry.KindOf(m.Method)).ToList();
         var folder = parse.GetValue(output) ?? Path.Combine("results", "probe",
             $"generalization-{task}-{string.Join("+", kinds)}-{parse.GetValue(protocolOptions.Setting)}-{parse.GetValue(probeOptions.Pooling)}-{settings.Probe}-{settings.Layers.Text}"
             + (settings.TrainLimit is { } n ? FormattableString.Invariant($"-n{n}") : ""));
-        var config = new ProtocolRun.Config(MethodGeneralization.Protocol, [task], null, settings, methods, settings.Seeds, baseModel.Path, CheckpointHash.Of(baseModel),
+        var config = new ProtocolRun.Config(MethodGeneralization.Protocol, [task], null, settings, methods, settings.Seeds,
             randomSeed, probeOptions.Cache(parse), parse.GetValue(probeOptions.BatchSize));
-        ProtocolRun.Execute(folder, config, baseModel, (context, root) => MethodGeneralization.Run(task, methods, settings.Seeds, context, root, randomSeed));
+        return ProtocolRun.Plan(folder, config, baseModel, (context, root) => MethodGeneralization.Run(task, methods, settings.Seeds, context, root, randomSeed));
     }
 
     /// <summary>The checkpoint (if any), the base and the random reference, in that order.</summary>

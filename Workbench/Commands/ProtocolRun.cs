@@ -2,6 +2,7 @@ using Probing.Probing.Features;
 using Probing.Probing.Probes;
 using Probing.Probing.Protocols;
 using Probing.Training.Checkpoints;
+using Probing.Training.Data;
 using Probing.Training.FineTuning;
 using Probing.Training.Infrastructure;
 using Probing.Workbench.Runs;
@@ -10,39 +11,60 @@ using Spectre.Console;
 namespace Probing.Workbench.Commands;
 
 /// <summary>
-/// Runs a fine-tuning protocol (generalization over methods, chain, retention) inside one run folder:
-/// config.json, manifest.json, the per-stage folders, then probes.csv, cka.csv, stages.csv and DONE.
-/// An unfinished run with the same config resumes: finished stages are read back, the interrupted
-/// one is resumed from its fine-tuning checkpoint.
+/// A fine-tuning protocol (generalization over methods, chain, retention) as one run: config.json,
+/// manifest.json, the per-stage folders, then probes.csv, cka.csv, stages.csv and DONE. An unfinished
+/// run of the same identity resumes: finished stages are read back, the interrupted one is resumed
+/// from its fine-tuning checkpoint; a finished one is read back.
 /// </summary>
 public static class ProtocolRun
 {
     public const string StagesFile = "stages.csv";
 
-    /// <summary>The resolved inputs, written as config.json (the base's content hash pins the exact checkpoint).</summary>
+    /// <summary>The resolved config, written in config.json beside the base model's and the tasks' file hashes.</summary>
     public sealed record Config(
         string Protocol, IReadOnlyList<string> StageTasks, int? Cycles, ProbeSettings Probe,
-        IReadOnlyList<FineTuneConfig> Methods, IReadOnlyList<int> Seeds,
-        string Base, string BaseHash, int? RandomSeed, string? CacheDirectory, int BatchSize);
+        IReadOnlyList<FineTuneConfig> Methods, IReadOnlyList<int> Seeds, int? RandomSeed, string? CacheDirectory, int BatchSize);
 
-    public static ProtocolResults Execute(string folder, Config config, ModelFolder baseModel, Func<ProtocolContext, string, ProtocolResults> protocol)
+    /// <summary>
+    /// Checks every input (every task's data, the base model folder, each method's config against the
+    /// stage tasks) and returns the run as a plan; writes nothing.
+    /// </summary>
+    public static RunPlan Plan(string folder, Config config, ModelFolder baseModel, Func<ProtocolContext, string, ProtocolResults> protocol)
     {
-        var run = RunFolder.Start(folder, config);
-        var manifest = RunManifest.Begin(config.Protocol, config.Seeds[0], "cpu");
-        run.WriteManifest(manifest);
-        using var store = new FeatureStore(config.CacheDirectory, config.BatchSize, message => AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(message)}[/]"));
-        var results = Terminal.ConsoleProgress.Run(config.Protocol, progress =>
-            protocol(new ProtocolContext(baseModel, config.Probe, store, ProbeRegistry.Default, null, progress, Console.WriteLine), run.Path));
-        CsvTable.Write(run.File(ProbeRun.ProbesFile), results.Probes);
-        CsvTable.Write(run.File(ProbeRun.CkaFile), results.Cka);
-        CsvTable.Write(run.File(StagesFile), results.Stages);
-        run.WriteManifest(manifest.Finish());
-        run.MarkDone();
+        baseModel.Validate();
+        var names = config.StageTasks.Concat(config.Probe.Tasks).Distinct().ToList();
+        var tasks = names.ToDictionary(name => name, name => TaskCatalog.Load(name, config.Probe.GlueDir));
+        foreach (var method in config.Methods)
+            foreach (var stage in config.StageTasks)
+                FineTuner.Check(method with { Task = tasks[stage].Spec.Name }, tasks[stage]);
+        var identity = RunIdentity.Of(config.Protocol, config, RunInputs.Tasks(names, config.Probe.GlueDir).With("base", RunInputs.Model(baseModel)));
+        return new RunPlan(folder, identity, config.Protocol, config.Seeds[0], run =>
+        {
+            using var store = new FeatureStore(config.CacheDirectory, config.BatchSize, message => AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(message)}[/]"));
+            var results = Terminal.ConsoleProgress.Run(config.Protocol, progress =>
+                protocol(new ProtocolContext(baseModel, config.Probe, store, ProbeRegistry.Default,
+                    name => tasks.TryGetValue(name, out var data) ? data : TaskCatalog.Load(name, config.Probe.GlueDir), progress, Console.WriteLine), run.Path));
+            CsvTable.Write(run.File(ProbeRun.ProbesFile), results.Probes);
+            CsvTable.Write(run.File(ProbeRun.CkaFile), results.Cka);
+            CsvTable.Write(run.File(StagesFile), results.Stages);
+            AnsiConsole.MarkupLine(Markup.Escape($"feature cache: {store.CacheHits} hits, {store.CacheMisses} misses, {store.ForwardPasses} encoder forwards"));
+        });
+    }
+
+    /// <summary>Runs (or resumes, or reads back) the plan, then prints its summary from the saved tables.</summary>
+    public static ProtocolResults Execute(RunPlan plan, bool forceNew)
+    {
+        RunFolder.Execute(plan, forceNew, Console.WriteLine);
+        var results = ReadFinished(plan.Folder);
         PrintSummary(results);
-        AnsiConsole.MarkupLine(Markup.Escape($"feature cache: {store.CacheHits} hits, {store.CacheMisses} misses, {store.ForwardPasses} encoder forwards"));
-        AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(run.File(ProbeRun.ProbesFile))}[/], {ProbeRun.CkaFile} and {StagesFile}");
+        AnsiConsole.MarkupLine($"results: [bold]{Markup.Escape(Path.Combine(plan.Folder, ProbeRun.ProbesFile))}[/], {ProbeRun.CkaFile} and {StagesFile}");
         return results;
     }
+
+    public static ProtocolResults ReadFinished(string folder) => new(
+        CsvTable.Read<ProbeRow>(Path.Combine(folder, ProbeRun.ProbesFile)),
+        CsvTable.Read<CkaRow>(Path.Combine(folder, ProbeRun.CkaFile)),
+        CsvTable.Read<StageRow>(Path.Combine(folder, StagesFile)));
 
     /// <summary>Mean probe dev score over seeds at the deepest probed layer: one row per (method, stage), one column per task.</summary>
     static void PrintSummary(ProtocolResults results)

@@ -3,7 +3,6 @@ using Probing.Training.Checkpoints;
 using Probing.Training.Infrastructure;
 using Probing.Training.Pretraining;
 using Probing.Workbench.Experiments;
-using Probing.Workbench.Runs;
 using Spectre.Console;
 
 namespace Probing.Workbench.Commands;
@@ -27,7 +26,7 @@ public static class QuickstartCommand
             var directory = parse.GetValue(output) ?? Path.Combine("results", "quickstart");
             var extra = BaseArguments(directory);
             var spec = StudySpec.Read(SpecPath);
-            var cells = StudyGrid.Expand(spec, directory, [], extra);
+            var cells = RunCommand.PlanCells(SpecPath, StudyGrid.Expand(spec, directory, [], extra), directory);
             var outcomes = RunCommand.Execute(spec, cells, directory, parse.GetValue(jobs), parse.GetValue(CommonOptions.Threads), parse.GetValue(CommonOptions.Device)!);
             var failed = RunCommand.PrintFailures(outcomes);
             var report = FiguresCommand.Build(directory);
@@ -46,7 +45,7 @@ public static class QuickstartCommand
         if (File.Exists(Path.Combine(ModelFolder.ShippedBaseDirectory, EncoderCheckpoint.WeightsFile))) return [];
         var baseFolder = Path.Combine(directory, "base");
         AnsiConsole.MarkupLine($"[yellow]no shipped base in {Markup.Escape(ModelFolder.ShippedBaseDirectory)}: pretraining one in {Markup.Escape(baseFolder)}[/]");
-        if (!RunFolder.IsFinished(baseFolder)) BasePretraining.Run(PretrainConfig.Preset("default"), baseFolder, "pretrain");
+        BasePretraining.Run(BasePretraining.Plan(PretrainConfig.Preset("default"), baseFolder, "pretrain"));
         return ["--model", Path.Combine(baseFolder, PretrainingPipeline.ModelSubfolder)];
     }
 }

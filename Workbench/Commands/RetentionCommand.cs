@@ -22,22 +22,21 @@ public static class RetentionCommand
         };
         var cycles = new Option<int>("--cycles") { Description = "How many times the tasks come round", DefaultValueFactory = _ => RetentionCycles.DefaultCycles };
         var output = CommonOptions.Output("the retention run (default results/retention/<methods>-<setting>-<probe>-<layers>)");
+        var forceNew = CommonOptions.ForceNew();
         var command = new Command("retention", "Fine-tune on N tasks for C cycles, probing every task after every stage; writes probes.csv, cka.csv, stages.csv")
         {
-            tasks, cycles, output,
+            tasks, cycles, output, forceNew,
         };
         probeOptions.AddTo(command);
         protocolOptions.AddTo(command);
-        command.SetAction(parse =>
+        command.SetPlanner(parse =>
         {
             var list = ProbeOptions.SplitList(parse.GetValue(tasks)!);
             if (list.Length == 0) throw new InputError("--tasks: name at least one task");
             var count = parse.GetValue(cycles);
             if (count < 1) throw new InputError($"--cycles {count}: expected a positive number");
-            var plan = SequentialCommand.Prepare(parse, probeOptions, protocolOptions, list, RetentionCycles.Protocol, count, output);
-            SequentialCommand.Run(plan, (context, root) =>
-                RetentionCycles.Run(list, count, plan.Config.Methods, plan.Config.Seeds, context, Path.Combine(root, RetentionCycles.Folder)));
-            return 0;
+            return SequentialCommand.Plan(parse, probeOptions, protocolOptions, list, RetentionCycles.Protocol, count, output, forceNew, (config, context, root) =>
+                RetentionCycles.Run(list, count, config.Methods, config.Seeds, context, Path.Combine(root, RetentionCycles.Folder)));
         });
         return command;
     }

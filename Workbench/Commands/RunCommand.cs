@@ -35,12 +35,13 @@ public static class RunCommand
             if (paths.Length > 1 && parse.GetValue(output) is not null) throw new InputError($"--out names one study folder, but {paths.Length} specs were given");
             if (parse.GetValue(jobs) < 1) throw new InputError($"--jobs {parse.GetValue(jobs)}: expected a positive number");
             if (parse.GetValue(cpus) < 1) throw new InputError($"--cpus-per-task {parse.GetValue(cpus)}: expected a positive number");
-            // Every spec is read and expanded before anything runs, so a typo in the last one costs no hours.
+            // Every spec is read, expanded and every cell's command planned (all its inputs checked) before
+            // anything runs or is written, so a typo in the last one costs no hours.
             var studies = paths.Select(path =>
             {
                 var spec = StudySpec.Read(path);
                 var directory = parse.GetValue(output) ?? Path.Combine("results", spec.Name);
-                return (Spec: spec, Directory: directory, Cells: StudyGrid.Expand(spec, directory, parse.GetValue(overrides)!));
+                return (Spec: spec, Directory: directory, Cells: PlanCells(path, StudyGrid.Expand(spec, directory, parse.GetValue(overrides)!), directory));
             }).ToList();
             var duplicate = studies.GroupBy(s => Path.GetFullPath(s.Directory)).FirstOrDefault(g => g.Count() > 1);
             if (duplicate is not null) throw new InputError($"two specs write the same study folder {duplicate.First().Directory}");
@@ -68,6 +69,19 @@ public static class RunCommand
         return command;
     }
 
+    /// <summary>Plans every cell in this process (see <see cref="StudyCells.Plan"/>); a bad cell is an error naming the spec and the cell.</summary>
+    public static IReadOnlyList<GridCell> PlanCells(string specPath, IReadOnlyList<GridCell> cells, string directory)
+    {
+        try
+        {
+            return StudyCells.Plan(cells, directory, Cli.Plan);
+        }
+        catch (InputError error)
+        {
+            throw InputError.InFile(specPath, error.Message);
+        }
+    }
+
     /// <summary>Writes each failed run to stderr; returns how many failed.</summary>
     public static int PrintFailures(IReadOnlyList<CellOutcome> outcomes)
     {
@@ -78,7 +92,7 @@ public static class RunCommand
 
     static int SubmitToSlurm(StudySpec spec, IReadOnlyList<GridCell> cells, string directory, SlurmOptions options, string device, bool wait)
     {
-        var slurm = new SlurmBackend(new SlurmCli(), options, device);
+        var slurm = new SlurmBackend(new SlurmCli(), options, device, Console.WriteLine);
         var array = slurm.Submit(spec, cells, directory);
         if (array is null)
         {
@@ -105,10 +119,10 @@ public static class RunCommand
                 .Start(context =>
                 {
                     var overall = context.AddTask(Markup.Escape($"study {spec.Name}"), maxValue: cells.Count);
-                    return new StudyRunner(executor, new LiveStudyProgress(overall)).Run(spec, cells, directory, jobs, threads);
+                    return new StudyRunner(executor, new LiveStudyProgress(overall), message => AnsiConsole.MarkupLine(Markup.Escape(message))).Run(spec, cells, directory, jobs, threads);
                 });
         }
-        return new StudyRunner(executor, new PlainStudyProgress()).Run(spec, cells, directory, jobs, threads);
+        return new StudyRunner(executor, new PlainStudyProgress(), Console.WriteLine).Run(spec, cells, directory, jobs, threads);
     }
 
     sealed class LiveStudyProgress(ProgressTask overall) : IStudyProgress

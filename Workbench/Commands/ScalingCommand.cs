@@ -34,9 +34,10 @@ public static class ScalingCommand
         var doc = new Option<string>("--doc") { Description = "The Markdown table to write", DefaultValueFactory = _ => Path.Combine(Path.GetDirectoryName(ProjectPaths.DataDir)!, "docs", "base-encoder.md") };
         var reportOnly = new Option<bool>("--report-only") { Description = "Train nothing: rewrite the table from the finished cells" };
         var skipGaps = new Option<bool>("--skip-gaps") { Description = "Pretrain only; measure the probe gaps in a later run (they cost about as much CPU as a 15-minute cell)" };
+        var forceNew = CommonOptions.ForceNew();
         var command = new Command("scaling", "Pretrain each model size × CPU budget, measure masked-LM accuracy and base − random probe gaps, write docs/base-encoder.md (resumable; cheapest cells first)")
         {
-            sizes, budgets, output, doc, reportOnly, skipGaps,
+            sizes, budgets, output, doc, reportOnly, skipGaps, forceNew,
         };
         command.SetAction(parse =>
         {
@@ -47,8 +48,13 @@ public static class ScalingCommand
             var requested = Cells(sizeList, budgetList).OrderBy(c => c.BudgetMinutes * c.Size.ReferenceStepSeconds).ToList();
             // The table always shows the whole default grid (cells not run say so) plus any extra cell asked for.
             var table = Cells(ScalingGrid.Sizes.Union(sizeList), ScalingGrid.BudgetMinutes.Union(budgetList));
-            CommonOptions.ApplyRuntime(parse);
             var root = parse.GetValue(output)!;
+            // Every cell's run is planned and its folder checked before any cell trains.
+            var plans = requested.ToDictionary(c => c, c => BasePretraining.Plan(c.Config, Path.Combine(root, c.Name), "scaling"));
+            if (!parse.GetValue(reportOnly))
+                foreach (var (cell, plan) in plans)
+                    if (!ScalingResult.IsLegacyFinished(plan.Folder, cell)) RunFolder.Check(plan.Folder, plan.Identity, parse.GetValue(forceNew));
+            CommonOptions.ApplyRuntime(parse);
             var gaps = GapSettings.Default;
             void Report()
             {
@@ -63,8 +69,7 @@ public static class ScalingCommand
                 {
                     AnsiConsole.MarkupLine($"[bold]{cell.Name}[/]: {cell.Steps:N0} steps");
                     var folder = Path.Combine(root, cell.Name);
-                    if (RunFolder.IsFinished(folder)) RunFolder.RequireConfig(folder, cell.Config);
-                    else BasePretraining.Run(cell.Config, folder, "scaling");
+                    if (!ScalingResult.IsLegacyFinished(folder, cell)) BasePretraining.Run(plans[cell], parse.GetValue(forceNew));
                     var model = ModelFolder.Resolve(Path.Combine(folder, PretrainingPipeline.ModelSubfolder));
                     if (!parse.GetValue(skipGaps) && ProbeGapFile.TryRead(model) is null)
                         ProbeGapMeasurement.Run(model, gaps, ProbeGapFile.PathIn(model.Path));
@@ -91,12 +96,22 @@ public sealed record ScalingResult(PretrainingOutcome Pretraining, long Paramete
     public static ScalingResult? TryRead(string root, ScalingCell cell)
     {
         var folder = Path.Combine(root, cell.Name);
-        if (!RunFolder.IsFinished(folder)) return null;
+        if (!RunFolder.IsFinished(folder, BasePretraining.Plan(cell.Config, folder, "scaling").Identity) && !IsLegacyFinished(folder, cell)) return null;
         var modelDirectory = Path.Combine(folder, PretrainingPipeline.ModelSubfolder);
         var model = ModelFolder.Resolve(modelDirectory);
         var gaps = ProbeGapFile.TryRead(model);
         var threads = Json.Read<RunManifest>(Path.Combine(folder, RunFolder.ManifestFile)).ThreadHistory();
         return new ScalingResult(BasePretraining.ReadFinished(folder), EncoderParameters(model), gaps is null ? [] : GapSummary.Of(gaps), threads);
+    }
+
+    /// <summary>
+    /// A cell finished before run identities were recorded: its config.json is exactly the cell's config
+    /// record (what was checked then). Such cells took hours; they are read back rather than redone.
+    /// </summary>
+    public static bool IsLegacyFinished(string folder, ScalingCell cell)
+    {
+        var config = Path.Combine(folder, RunFolder.ConfigFile);
+        return RunFolder.IsFinished(folder) && File.Exists(config) && File.ReadAllText(config) == Json.Serialize(cell.Config) + "\n";
     }
 
     static long EncoderParameters(ModelFolder model)

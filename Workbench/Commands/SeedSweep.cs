@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CsvHelper;
 using Probing.Training.Infrastructure;
 using Spectre.Console;
@@ -21,32 +20,37 @@ public static class SeedSweep
 
     public static string SeedFolder(string output, int seed) => Path.Combine(output, $"seed-{seed}");
 
-    /// <param name="runOne">Runs one seed in this process.</param>
-    /// <param name="workerArguments">The command line of a worker for one seed (its folder and threads included).</param>
-    public static SeedSummary Run(IReadOnlyList<int> seeds, int jobs, string output, Func<int, FineTuneMetrics> runOne, Func<int, int, string[]> workerArguments)
+    /// <param name="plans">One planned run per seed; every folder is checked before any run starts.</param>
+    /// <param name="workerArguments">The command line of a worker for one seed's plan (its folder and threads included).</param>
+    public static SeedSummary Run(IReadOnlyList<Runs.RunPlan> plans, int jobs, string output, bool forceNew, Func<Runs.RunPlan, int, string[]> workerArguments)
     {
         if (jobs < 1) throw new InputError($"--jobs {jobs}: expected a positive number");
-        var metrics = jobs == 1 ? [.. seeds.Select(runOne)] : RunWorkers(seeds, jobs, output, workerArguments);
+        foreach (var plan in plans) Runs.RunFolder.Check(plan.Folder, plan.Identity, forceNew);
+        var metrics = jobs == 1 ? [.. plans.Select(plan => FineTuneRun.Run(plan, forceNew))] : RunWorkers(plans, jobs, forceNew, workerArguments);
         return Summarize(metrics, output);
     }
 
-    static List<FineTuneMetrics> RunWorkers(IReadOnlyList<int> seeds, int jobs, string output, Func<int, int, string[]> workerArguments)
+    static List<FineTuneMetrics> RunWorkers(IReadOnlyList<Runs.RunPlan> plans, int jobs, bool forceNew, Func<Runs.RunPlan, int, string[]> workerArguments)
     {
         var threads = Math.Max(1, Environment.ProcessorCount / jobs);
         var failures = new List<string>();
-        Parallel.ForEach(seeds, new ParallelOptions { MaxDegreeOfParallelism = jobs }, seed =>
+        using (Experiments.WorkerProcesses.ForwardSignals())
         {
-            var start = Experiments.WorkbenchProcess.StartInfo(workerArguments(seed, threads));
-            start.RedirectStandardOutput = true;
-            start.RedirectStandardError = true;
-            using var process = Process.Start(start)!;
-            var stderr = process.StandardError.ReadToEndAsync();
-            File.WriteAllText(Path.Combine(Directory.CreateDirectory(SeedFolder(output, seed)).FullName, "worker.log"), process.StandardOutput.ReadToEnd());
-            process.WaitForExit();
-            if (process.ExitCode != 0) lock (failures) failures.Add($"seed {seed} (exit {process.ExitCode}): {stderr.Result.Trim()}");
-        });
+            Parallel.ForEach(plans, new ParallelOptions { MaxDegreeOfParallelism = jobs }, plan =>
+            {
+                if (!forceNew && Runs.RunFolder.IsFinished(plan.Folder, plan.Identity)) return;
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(plan.Folder))!);
+                var stderr = new List<string>();
+                int exitCode;
+                using (var log = new StreamWriter(Path.GetFullPath(plan.Folder) + ".log", append: true))
+                    exitCode = Experiments.WorkerProcesses.Run(Experiments.WorkbenchProcess.StartInfo(workerArguments(plan, threads)),
+                        (line, isError) => { lock (log) log.WriteLine(line); if (isError) lock (stderr) stderr.Add(line); });
+                if (exitCode != 0) lock (failures) failures.Add($"seed {plan.Seed} (exit {exitCode}): {string.Join(" ", stderr).Trim()}");
+            });
+        }
+        if (Experiments.WorkerProcesses.Stopping) throw new Experiments.Interrupted(Experiments.WorkerProcesses.StopSignal);
         if (failures.Count > 0) throw new InputError("worker failed: " + string.Join("; ", failures));
-        return [.. seeds.Select(seed => FineTuneRun.ReadFinished(SeedFolder(output, seed)))];
+        return [.. plans.Select(plan => FineTuneRun.ReadFinished(plan.Folder))];
     }
 
     public static SeedSummary Summarize(IReadOnlyList<FineTuneMetrics> runs, string output)

@@ -6,6 +6,7 @@ using Probing.Training.Checkpoints;
 using Probing.Training.Data;
 using Probing.Training.Data.Embedded;
 using Probing.Training.Data.Glue;
+using Probing.Training.Data.Summarization;
 using Probing.Training.Evaluation;
 using Probing.Training.Infrastructure;
 using Probing.Workbench.Experiments;
@@ -14,20 +15,35 @@ using Spectre.Console;
 namespace Probing.Workbench.Commands;
 
 /// <summary>
-/// <c>workbench tasks</c>: lists the tasks; <c>tasks build</c> rebuilds the embedded suite from
-/// data/sources; <c>tasks baselines</c> writes data/BASELINES.md.
+/// <c>workbench tasks</c>: lists the tasks (classification, then summarization); <c>tasks build</c>
+/// rebuilds the embedded suite from data/sources; <c>tasks baselines</c> writes data/BASELINES.md.
 /// </summary>
 public static class TasksCommand
 {
     public static Command Create()
     {
         var dataDir = new TaskOptions().DataDir;
-        var command = new Command("tasks", "List every task: sizes, label distribution, majority baseline, and which task stands in for which GLUE task");
-        command.Options.Add(dataDir);
+        var summaries = new Option<string[]>("--summarization")
+        {
+            Description = "also list (and check) summarization folders: fairseq {train,valid,test}.{source,target} or {train,valid,test}.jsonl with document/summary fields",
+            AllowMultipleArgumentsPerToken = true,
+            DefaultValueFactory = _ => [],
+        };
+        var documentField = new Option<string>("--document-field") { Description = "JSONL field holding the document", DefaultValueFactory = _ => SummaryFields.Default.Document };
+        var summaryField = new Option<string>("--summary-field") { Description = "JSONL field holding the summary", DefaultValueFactory = _ => SummaryFields.Default.Summary };
+        var command = new Command("tasks", "List every task: sizes, label distribution, majority baseline, and which task stands in for which GLUE task; then the summarization tasks")
+        {
+            dataDir, summaries, documentField, summaryField,
+        };
         command.SetAction(parseResult =>
         {
-            List(parseResult.GetValue(dataDir));
-            return 0;
+            // Researchers' folders are read first, so a bad one fails before any table is printed.
+            var fields = new SummaryFields(parseResult.GetValue(documentField)!, parseResult.GetValue(summaryField)!);
+            var folders = parseResult.GetValue(summaries)!
+                .Select(f => (Task: SummarizationCatalog.LoadFolder(f, fields), Kind: FairseqSummaries.IsLayoutOf(f) ? $"fairseq {f}" : $"JSONL {f}")).ToList();
+            var exitCode = List(parseResult.GetValue(dataDir));
+            ListSummarization(folders);
+            return exitCode;
         });
         command.Subcommands.Add(BuildCommand());
         command.Subcommands.Add(BaselinesCommand());
@@ -47,7 +63,7 @@ public static class TasksCommand
         command.SetAction(parseResult =>
         {
             var only = parseResult.GetValue(names) ?? [];
-            foreach (var name in only) TaskCatalog.Spec(name);
+            foreach (var name in only.Where(n => !EmbeddedSuite.Contains(n))) TaskCatalog.Spec(name);
             EmbeddedSuite.Build(parseResult.GetValue(sources)!, parseResult.GetValue(output)!, only, Console.WriteLine);
             return 0;
         });
@@ -110,8 +126,10 @@ public static class TasksCommand
         : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 2 ? n
         : throw new InputError($"--train-limits {text}: expected 'all' or a number of examples ≥ 2");
 
-    static void List(string? glueDir)
+    /// <summary>Lists every task; a broken GLUE task file is reported on stderr (file:line: problem) after the others are listed, and the exit code is then 2.</summary>
+    static int List(string? glueDir)
     {
+        var survey = glueDir is null ? null : GlueReader.ReadPresent(glueDir);
         var table = new Table().AddColumns("task", "kind", "stands in for", "train", "dev", "test", "labels (train share)", "primary metric", "majority (dev)");
         var gaps = ShippedBaseGaps();
         var limits = gaps.Select(s => s.TrainLimit).Distinct().ToList();
@@ -121,18 +139,46 @@ public static class TasksCommand
             var cells = limits.Select(l => gaps.FirstOrDefault(s => s.Task == task.Spec.Name && s.TrainLimit == l) is { } s ? ProbeGapMeasurement.Cell(s) : "-");
             AddRow(table, EmbeddedSuite.Load(task), Kind(task), task.StandsInFor ?? "", cells);
         }
-        if (glueDir != null)
-            foreach (var format in GlueTasks.All)
-            {
-                var read = GlueReader.Read(format, glueDir);
-                var skipped = read.SkippedLines.Values.Sum();
-                AddRow(table, read.Data, skipped > 0 ? $"GLUE ({skipped} incomplete lines skipped)" : "GLUE", "", limits.Select(_ => "-"));
-            }
+        foreach (var read in survey?.Read ?? [])
+        {
+            var skipped = read.SkippedLines.Values.Sum();
+            AddRow(table, read.Data, skipped > 0 ? $"GLUE ({skipped} incomplete lines skipped)" : "GLUE", "", limits.Select(_ => "-"));
+        }
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine(gaps.Count == 0
             ? $"[grey]No base − random gaps measured on the shipped base yet: `workbench tasks gaps` writes them.[/]"
             : $"[grey]Base − random: linear probe on the shipped base's last layer minus one on a random encoder of its shape (dev, mean ± sd over probe seeds). Tasks under {GapSummary.DiscriminatingGap:0} pts in every setting (red) are left out of the default probe.[/]");
         if (glueDir == null) AnsiConsole.MarkupLine("[grey]GLUE tasks (cola, sst2, mrpc, stsb, qqp, mnli, mnli-mm, qnli, rte, wnli) are listed with --data-dir.[/]");
+        else if (survey!.Absent.Count > 0)
+            AnsiConsole.MarkupLine("[grey]" + Markup.Escape($"GLUE tasks whose folder is not in {glueDir}: {string.Join(", ", survey.Absent.Select(f => $"{f.Spec.Name} ({f.Folder}/)"))}") + "[/]");
+        var problems = survey?.Broken.Select(b => b.Problem).Distinct().ToList() ?? [];
+        foreach (var problem in problems) Console.Error.WriteLine($"error: {problem}");
+        return problems.Count > 0 ? Cli.BadInputExitCode : 0;
+    }
+
+    /// <summary>Statistics and the lead baseline read at most this many examples per split, so a CNN/DailyMail-sized folder lists in seconds.</summary>
+    const int ListedExamples = 10_000;
+
+    static void ListSummarization(IReadOnlyList<(SummarizationTask Task, string Kind)> folders)
+    {
+        var table = new Table().AddColumns("summarization task", "kind", "train", "dev", "test", "document words (median)", "summary words (median)",
+            "summary tokens in document", $"lead-{SummaryBaselines.LeadWords} ROUGE-1/2/L (dev)");
+        var tasks = EmbeddedSuite.SummarizationTasks.Select(t => (EmbeddedSuite.Load(t), "embedded"))
+            .Concat(folders);
+        foreach (var (task, kind) in tasks)
+        {
+            var stats = SummarizationStatistics.Of([.. task.Train.Take(ListedExamples)]);
+            var lead = SummaryBaselines.LeadRouge([.. task.Dev.Take(ListedExamples)]);
+            string Count(IReadOnlyList<SummaryExample>? split) => split == null ? "-" : split.Count.ToString("N0", CultureInfo.InvariantCulture);
+            table.AddRow(Markup.Escape(task.Name), Markup.Escape(kind), Count(task.Train), Count(task.Dev), Count(task.Test),
+                stats.DocumentWords.ToString("F0", CultureInfo.InvariantCulture), stats.SummaryWords.ToString("F0", CultureInfo.InvariantCulture),
+                stats.SummaryTokensInDocument.ToString("P0", CultureInfo.InvariantCulture),
+                FormattableString.Invariant($"{100 * lead.Rouge1.F1.Mean:F1} / {100 * lead.Rouge2.F1.Mean:F1} / {100 * lead.RougeL.F1.Mean:F1}"));
+        }
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"[grey]Statistics over the first {ListedExamples:N0} train examples, lead baseline over the first {ListedExamples:N0} dev examples; " +
+            "summary tokens in document = mean share of a summary's ROUGE tokens (stemmed) found in its document. " +
+            "Researchers' folders: --summarization DIR [[--document-field F --summary-field F]] (docs/summarization.md).[/]");
     }
 
     static string Kind(EmbeddedTask task) =>

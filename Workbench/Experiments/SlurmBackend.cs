@@ -7,7 +7,7 @@ namespace Probing.Workbench.Experiments;
 /// cells become array tasks through <see cref="SlurmBatchScript"/>, and <c>study.json</c> records
 /// which task runs which cell so that <c>workbench status</c> can report on them.
 /// </summary>
-public sealed class SlurmBackend(ISlurmQueue queue, SlurmOptions options, string device)
+public sealed class SlurmBackend(ISlurmQueue queue, SlurmOptions options, string device, Action<string>? log = null)
 {
     public const string ScriptFile = "slurm/array.sh";
 
@@ -15,7 +15,8 @@ public sealed class SlurmBackend(ISlurmQueue queue, SlurmOptions options, string
     public SlurmArray? Submit(StudySpec spec, IReadOnlyList<GridCell> cells, string studyDirectory)
     {
         using var studyLock = StudyLock.Acquire(studyDirectory);
-        var pending = cells.Where(c => !RunFolder.IsFinished(Path.Combine(studyDirectory, c.Id))).ToList();
+        var pending = cells.Where(c => !StudyCells.IsDone(studyDirectory, c)).ToList();
+        foreach (var cell in pending) StudyCells.SupersedeIfStale(studyDirectory, cell, log);
         var manifest = RunManifest.Begin("run " + spec.Name + " --backend slurm", seed: 0, device: device);
         var done = cells.Except(pending).Select(c => new CellOutcome(c.Id, "skipped (DONE)", 0, 0)).ToList();
         if (pending.Count == 0)

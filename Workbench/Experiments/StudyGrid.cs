@@ -3,8 +3,12 @@ using System.Text.Json;
 
 namespace Probing.Workbench.Experiments;
 
-/// <summary>One run of a study: its folder (relative to the study) and the command line that produces it.</summary>
-public sealed record GridCell(string Id, IReadOnlyList<string> Arguments);
+/// <summary>
+/// One run of a study: its folder (relative to the study), the command line that produces it, and
+/// (once planned) the identity of the run that command makes there; null for a command that makes no
+/// single run in that folder, whose cell is then judged by its DONE marker alone.
+/// </summary>
+public sealed record GridCell(string Id, IReadOnlyList<string> Arguments, Runs.RunIdentity? Identity = null);
 
 /// <summary>Expands a spec into cells: the cartesian product of each group's grid, in spec order.</summary>
 public static class StudyGrid

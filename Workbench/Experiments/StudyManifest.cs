@@ -17,13 +17,21 @@ public static class StudyManifest
         {
             spec,
             manifest,
-            cells = cells.Select(c => new { c.Id, command = string.Join(' ', c.Arguments) }),
+            cells = cells.Select(c => new { c.Id, command = string.Join(' ', c.Arguments), identity = c.Identity?.Hash }),
             outcomes = outcomes.OrderBy(o => o.Id, StringComparer.Ordinal),
             slurm,
         });
 
-    /// <summary>The cell ids, the outcomes recorded by a local run, and the Slurm array if any.</summary>
-    public static (IReadOnlyList<string> Cells, IReadOnlyDictionary<string, string> Outcomes, SlurmArray? Slurm) Read(string directory)
+    /// <summary>What a study manifest records.</summary>
+    /// <param name="Identities">Cell id → the hash of the run identity the cell makes (null where the command makes no single run).</param>
+    public sealed record Contents(IReadOnlyList<string> Cells, IReadOnlyDictionary<string, string> Outcomes, SlurmArray? Slurm, IReadOnlyDictionary<string, string?> Identities)
+    {
+        public void Deconstruct(out IReadOnlyList<string> cells, out IReadOnlyDictionary<string, string> outcomes, out SlurmArray? slurm) =>
+            (cells, outcomes, slurm) = (Cells, Outcomes, Slurm);
+    }
+
+    /// <summary>The cell ids, the outcomes recorded by a local run, the Slurm array if any, and each cell's identity hash.</summary>
+    public static Contents Read(string directory)
     {
         var path = Path.Combine(directory, FileName);
         if (!File.Exists(path)) throw InputError.InFile(path, "file not found; is this a study folder written by `workbench run`?");
@@ -32,12 +40,14 @@ public static class StudyManifest
             using var document = JsonDocument.Parse(File.ReadAllText(path));
             var root = document.RootElement;
             var cells = root.GetProperty("cells").EnumerateArray().Select(c => c.GetProperty("id").GetString()!).ToList();
+            var identities = root.GetProperty("cells").EnumerateArray().ToDictionary(c => c.GetProperty("id").GetString()!,
+                c => c.TryGetProperty("identity", out var identity) && identity.ValueKind == JsonValueKind.String ? identity.GetString() : null);
             var outcomes = root.GetProperty("outcomes").EnumerateArray()
                 .ToDictionary(o => o.GetProperty("id").GetString()!, o => o.GetProperty("status").GetString()!);
             var slurm = root.TryGetProperty("slurm", out var s) && s.ValueKind == JsonValueKind.Object
                 ? JsonSerializer.Deserialize<SlurmArray>(s.GetRawText(), Json.Options)
                 : null;
-            return (cells, outcomes, slurm);
+            return new Contents(cells, outcomes, slurm, identities);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {

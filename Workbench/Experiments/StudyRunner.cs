@@ -21,11 +21,13 @@ public interface IStudyProgress
 }
 
 /// <summary>
-/// Runs a study's grid: skips cells whose folder holds <c>DONE</c>, reruns the others (their
-/// commands resume from their own checkpoints), up to <c>jobs</c> at a time with the cores split
-/// between them, and records each cell's outcome in the study manifest.
+/// Runs a study's grid: a cell whose folder holds a finished run of the cell's identity is skipped; a
+/// folder holding another run (the spec or an input changed since) is a stale result and moves to
+/// <c>.superseded/</c>, so the cell runs anew; the others rerun (their commands resume from their own
+/// checkpoints), up to <c>jobs</c> at a time with the cores split between them. Each cell's outcome is
+/// recorded in the study manifest. SIGINT/SIGTERM stop the running cells and start no more.
 /// </summary>
-public sealed class StudyRunner(ICellExecutor executor, IStudyProgress progress)
+public sealed class StudyRunner(ICellExecutor executor, IStudyProgress progress, Action<string>? log = null)
 {
     public const string ManifestFile = StudyManifest.FileName;
 
@@ -37,30 +39,40 @@ public sealed class StudyRunner(ICellExecutor executor, IStudyProgress progress)
         var pending = new List<GridCell>();
         foreach (var cell in cells)
         {
-            if (RunFolder.IsFinished(Path.Combine(studyDirectory, cell.Id))) outcomes.Add(new CellOutcome(cell.Id, "skipped (DONE)", 0, 0));
-            else pending.Add(cell);
+            if (StudyCells.IsDone(studyDirectory, cell)) outcomes.Add(new CellOutcome(cell.Id, "skipped (DONE)", 0, 0));
+            else
+            {
+                StudyCells.SupersedeIfStale(studyDirectory, cell, log);
+                pending.Add(cell);
+            }
         }
         WriteManifest(studyDirectory, spec, manifest, cells, outcomes);
 
         var threadsPerJob = Math.Max(1, threads / Math.Max(1, jobs));
         var gate = new object();
-        Parallel.ForEach(pending, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs) }, cell =>
+        using (WorkerProcesses.ForwardSignals())
         {
-            lock (gate) progress.Started(cell);
-            var folder = Path.Combine(studyDirectory, cell.Id);
-            Directory.CreateDirectory(Path.GetDirectoryName(folder)!);
-            var clock = Stopwatch.StartNew();
-            var exitCode = executor.Execute(cell, threadsPerJob, folder + ".log");
-            var finished = exitCode == 0 && RunFolder.IsFinished(folder);
-            var outcome = new CellOutcome(cell.Id, finished ? "done" : $"failed (exit {exitCode}; see {cell.Id}.log)", Math.Round(clock.Elapsed.TotalSeconds, 1), exitCode);
-            lock (gate)
+            Parallel.ForEach(pending, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs) }, cell =>
             {
-                outcomes.Add(outcome);
-                progress.Finished(outcome, outcomes.Count, cells.Count);
-                WriteManifest(studyDirectory, spec, manifest, cells, outcomes);
-            }
-        });
+                if (WorkerProcesses.Stopping) return;
+                lock (gate) progress.Started(cell);
+                var folder = Path.Combine(studyDirectory, cell.Id);
+                Directory.CreateDirectory(Path.GetDirectoryName(folder)!);
+                var clock = Stopwatch.StartNew();
+                var exitCode = executor.Execute(cell, threadsPerJob, folder + ".log");
+                var finished = exitCode == 0 && StudyCells.IsDone(studyDirectory, cell);
+                var status = finished ? "done" : WorkerProcesses.Stopping ? $"interrupted (exit {exitCode}); `workbench run` resumes it" : $"failed (exit {exitCode}; see {cell.Id}.log)";
+                var outcome = new CellOutcome(cell.Id, status, Math.Round(clock.Elapsed.TotalSeconds, 1), exitCode);
+                lock (gate)
+                {
+                    outcomes.Add(outcome);
+                    progress.Finished(outcome, outcomes.Count, cells.Count);
+                    WriteManifest(studyDirectory, spec, manifest, cells, outcomes);
+                }
+            });
+        }
         WriteManifest(studyDirectory, spec, manifest.Finish(), cells, outcomes);
+        if (WorkerProcesses.Stopping) throw new Interrupted(WorkerProcesses.StopSignal);
         return outcomes;
     }
 
@@ -68,29 +80,17 @@ public sealed class StudyRunner(ICellExecutor executor, IStudyProgress progress)
         StudyManifest.Write(directory, spec, manifest, cells, outcomes);
 }
 
-/// <summary>Runs a cell as a child <c>workbench</c> process, its output going to the cell's log file.</summary>
+/// <summary>Runs a cell as a child <c>workbench</c> process (<see cref="WorkerProcesses"/>), its output going to the cell's log file.</summary>
 public sealed class ProcessCellExecutor(string device = "cpu") : ICellExecutor
 {
     public int Execute(GridCell cell, int threads, string logPath)
     {
         var info = WorkbenchProcess.StartInfo(["--threads", threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "--device", device, .. cell.Arguments]);
-        info.RedirectStandardOutput = true;
-        info.RedirectStandardError = true;
         using var log = new StreamWriter(logPath, append: true);
-        using var process = new Process { StartInfo = info };
-        var gate = new object();
-        void Write(string? line)
+        return WorkerProcesses.Run(info, (line, _) =>
         {
-            if (line is null) return;
-            lock (gate) log.WriteLine(line);
-        }
-        process.OutputDataReceived += (_, e) => Write(e.Data);
-        process.ErrorDataReceived += (_, e) => Write(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        process.WaitForExit();
-        return process.ExitCode;
+            lock (log) log.WriteLine(line);
+        });
     }
 }
 

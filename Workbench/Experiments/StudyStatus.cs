@@ -7,19 +7,26 @@ public enum CellState { Done, Running, Pending, Failed, NotStarted }
 public sealed record CellStatus(string Id, CellState State, string Detail);
 
 /// <summary>
-/// Where each cell of a study stands: DONE markers first (the lasting record), then what Slurm
+/// Where each cell of a study stands: DONE markers of runs with the cell's identity first (the lasting record), then what Slurm
 /// says about the cell's array task while it still knows the job, then what a local run recorded.
 /// </summary>
 public static class StudyStatus
 {
     public static IReadOnlyList<CellStatus> Read(string studyDirectory, ISlurmQueue? queue)
     {
-        var (cells, outcomes, slurm) = StudyManifest.Read(studyDirectory);
+        var manifest = StudyManifest.Read(studyDirectory);
+        var (cells, outcomes, slurm) = manifest;
         var taskStates = slurm is not null && queue is not null ? queue.TaskStates(slurm.JobId) : new Dictionary<int, string>();
         var taskOf = slurm?.Cells.Select((id, index) => (id, index)).ToDictionary(p => p.id, p => p.index) ?? [];
         return [.. cells.Select(id =>
         {
-            if (RunFolder.IsFinished(Path.Combine(studyDirectory, id))) return new CellStatus(id, CellState.Done, "");
+            var folder = Path.Combine(studyDirectory, id);
+            if (RunFolder.IsFinished(folder))
+            {
+                var expected = manifest.Identities.GetValueOrDefault(id);
+                if (expected is null || RunIdentity.Read(folder)?.Hash == expected) return new CellStatus(id, CellState.Done, "");
+                return new CellStatus(id, CellState.NotStarted, "stale: its folder holds another run than the study's; `workbench run` replaces it");
+            }
             if (taskOf.TryGetValue(id, out var task))
             {
                 var where = $"job {slurm!.JobId}_{task}";

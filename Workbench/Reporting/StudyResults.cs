@@ -19,7 +19,7 @@ public sealed record StudyResults(
     public static StudyResults Load(string directory)
     {
         if (!System.IO.Directory.Exists(directory)) throw new InputError($"{directory}: no such study folder");
-        var results = new Collector(directory);
+        var results = new Collector(directory, Experiments.StudyCells.Classifier(directory));
         results.Walk(directory);
         results.Unfinished.AddRange(CellsNotStarted(directory).Except(results.Unfinished));
         return new StudyResults(directory, results.FineTuning, results.Probes, results.Cka, results.Stages, results.Unfinished);
@@ -29,7 +29,7 @@ public sealed record StudyResults(
     /// Walks the study top-down. A run folder (config.json, not a model folder) is read as a whole
     /// and not entered: a protocol's own tables already cover the fine-tuning runs nested inside it.
     /// </summary>
-    sealed class Collector(string root)
+    sealed class Collector(string root, Func<string, Experiments.StudyCells.Standing> standing)
     {
         public List<FineTuneMetrics> FineTuning { get; } = [];
         public List<ProbeRow> Probes { get; } = [];
@@ -44,12 +44,16 @@ public sealed record StudyResults(
                 Read(folder);
                 return;
             }
-            foreach (var child in System.IO.Directory.GetDirectories(folder).Order(StringComparer.Ordinal)) Walk(child);
+            // Hidden folders (.superseded/ holds replaced runs) are never results.
+            foreach (var child in System.IO.Directory.GetDirectories(folder).Where(d => !Path.GetFileName(d).StartsWith('.')).Order(StringComparer.Ordinal)) Walk(child);
         }
 
         void Read(string run)
         {
-            if (!RunFolder.IsFinished(run))
+            // A run the study no longer lists is not its result; one holding another run than its cell's is stale.
+            var where = standing(run);
+            if (where == Experiments.StudyCells.Standing.NotInStudy) return;
+            if (!RunFolder.IsFinished(run) || where == Experiments.StudyCells.Standing.Stale)
             {
                 Unfinished.Add(Path.GetRelativePath(root, run));
                 return;

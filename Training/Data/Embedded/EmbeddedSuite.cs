@@ -1,10 +1,12 @@
+using Probing.Training.Data.Summarization;
 using Probing.Training.Infrastructure;
 
 namespace Probing.Training.Data.Embedded;
 
 /// <summary>
-/// The offline task suite: real single-sentence tasks and sentence-pair proxies built from the
-/// files in <c>data/sources/</c> and committed under <c>data/tasks/&lt;name&gt;/</c> (see data/TASKS.md).
+/// The offline task suite: real single-sentence tasks and sentence-pair proxies, plus the
+/// sequence-to-sequence (summarization) tasks, built from the files in <c>data/sources/</c> and
+/// committed under <c>data/tasks/&lt;name&gt;/</c> (see data/TASKS.md).
 /// </summary>
 public static class EmbeddedSuite
 {
@@ -39,6 +41,12 @@ public static class EmbeddedSuite
             null, "qnli-proxy texts, wordnet/data.*.gz", RelabelledTasks.WordNetFieldTask),
     ];
 
+    /// <summary>The sequence-to-sequence tasks; kept apart from <see cref="Tasks"/>, whose consumers expect labels.</summary>
+    public static readonly IReadOnlyList<EmbeddedSummarizationTask> SummarizationTasks =
+    [
+        new(DebianHeadlines.Name, "Debian package description: its one-line synopsis (headline generation)", DebianHeadlines.SourceFile, DebianHeadlines.Build),
+    ];
+
     public static string DefaultTasksDir => ProjectPaths.Data("tasks");
     public static string DefaultSourcesDir => ProjectPaths.Data("sources");
 
@@ -47,14 +55,49 @@ public static class EmbeddedSuite
     public static TaskData Load(EmbeddedTask task, string? tasksDir = null) =>
         TaskFiles.Read(Path.Combine(tasksDir ?? DefaultTasksDir, task.Spec.Name), task.Spec);
 
+    public static EmbeddedSummarizationTask? FindSummarization(string name) => SummarizationTasks.FirstOrDefault(t => TaskCatalog.SameName(t.Name, name));
+
+    public static SummarizationTask Load(EmbeddedSummarizationTask task, string? tasksDir = null) =>
+        SummaryTaskFiles.Read(Path.Combine(tasksDir ?? DefaultTasksDir, task.Name), task.Name);
+
     /// <summary>
     /// Every text of every embedded task's dev and test split (and the extra held-out texts),
-    /// as <see cref="TextKey.Normalize"/> keys: pretraining drops corpus lines whose key is in this set.
+    /// classification and summarization alike (documents and summaries), as
+    /// <see cref="TextKey.Normalize"/> keys: pretraining drops corpus lines whose key is in this set.
     /// </summary>
-    public static IReadOnlySet<string> HeldOutTexts(string? tasksDir = null) => HeldOutTexts(Tasks, tasksDir);
+    public static IReadOnlySet<string> HeldOutTexts(string? tasksDir = null)
+    {
+        var keys = HeldOutKeys(Tasks, tasksDir);
+        keys.UnionWith(HeldOutTexts(SummarizationTasks, tasksDir));
+        return keys;
+    }
 
-    /// <summary>The held-out keys of the given tasks only.</summary>
-    public static IReadOnlySet<string> HeldOutTexts(IEnumerable<EmbeddedTask> tasks, string? tasksDir = null)
+    /// <summary>The files <see cref="HeldOutTexts(string?)"/> reads, relative to the tasks folder: what a pretraining run's identity hashes.</summary>
+    public static IReadOnlyList<string> HeldOutFiles(string? tasksDir = null) =>
+        [.. Tasks.Select(task => task.Spec.Name).Concat(SummarizationTasks.Select(task => task.Name))
+            .SelectMany(name => new[] { "dev.tsv.gz", "test.tsv.gz", TaskFiles.ExtraHeldOutFile }.Select(file => Path.Combine(name, file)))
+            .Where(file => File.Exists(Path.Combine(tasksDir ?? DefaultTasksDir, file)))];
+
+    /// <summary>The held-out keys of the given classification tasks only.</summary>
+    public static IReadOnlySet<string> HeldOutTexts(IEnumerable<EmbeddedTask> tasks, string? tasksDir = null) => HeldOutKeys(tasks, tasksDir);
+
+    /// <summary>The held-out keys of the given summarization tasks only: every dev and test document and summary.</summary>
+    public static IReadOnlySet<string> HeldOutTexts(IEnumerable<EmbeddedSummarizationTask> tasks, string? tasksDir = null)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var task in tasks)
+        {
+            var data = Load(task, tasksDir);
+            foreach (var example in data.Dev.Concat(data.Test!))
+            {
+                keys.Add(TextKey.Normalize(example.Document));
+                keys.Add(TextKey.Normalize(example.Summary));
+            }
+        }
+        return keys;
+    }
+
+    static HashSet<string> HeldOutKeys(IEnumerable<EmbeddedTask> tasks, string? tasksDir)
     {
         var keys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var task in tasks)
@@ -71,15 +114,25 @@ public static class EmbeddedSuite
         return keys;
     }
 
-    /// <summary>Builds every task (or the named ones) from the sources and writes their folders.</summary>
+    /// <summary>Whether <paramref name="name"/> is an embedded task of either kind.</summary>
+    public static bool Contains(string name) => Find(name) != null || FindSummarization(name) != null;
+
+    /// <summary>Builds every task (or the named ones), classification and summarization, from the sources and writes their folders.</summary>
     public static void Build(string sourcesDir, string tasksDir, IReadOnlyCollection<string>? only = null, Action<string>? log = null)
     {
+        bool Wanted(string name) => only == null || only.Count == 0 || only.Any(n => TaskCatalog.SameName(n, name));
         var sources = new SourceFiles(sourcesDir);
-        foreach (var task in Tasks.Where(t => only == null || only.Count == 0 || only.Any(n => TaskCatalog.SameName(n, t.Spec.Name))))
+        foreach (var task in Tasks.Where(t => Wanted(t.Spec.Name)))
         {
             var built = task.Builder.Build(sources);
             TaskFiles.Write(Path.Combine(tasksDir, task.Spec.Name), task.Spec, built);
             log?.Invoke($"{task.Spec.Name}: " + string.Join(", ", built.Splits.Select(s => $"{s.Key} {s.Value.Count}")));
+        }
+        foreach (var task in SummarizationTasks.Where(t => Wanted(t.Name)))
+        {
+            var splits = task.Build(sources);
+            SummaryTaskFiles.Write(Path.Combine(tasksDir, task.Name), splits);
+            log?.Invoke($"{task.Name}: " + string.Join(", ", splits.Select(s => $"{s.Key} {s.Value.Count}")));
         }
     }
 }

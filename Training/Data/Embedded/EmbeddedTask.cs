@@ -1,3 +1,5 @@
+using Probing.Training.Data.Summarization;
+
 namespace Probing.Training.Data.Embedded;
 
 /// <summary>
@@ -17,3 +19,13 @@ public interface ITaskBuilder
 /// still be kept out of pretraining (e.g. the originals of corrupted CoLA-proxy sentences).
 /// </summary>
 public sealed record BuiltTask(IReadOnlyDictionary<string, IReadOnlyList<Example>> Splits, IReadOnlyList<string> ExtraHeldOut);
+
+/// <summary>
+/// One sequence-to-sequence task of the offline suite: its name, what it asks, its source file
+/// and the builder that makes its train/dev/test splits deterministically.
+/// </summary>
+public sealed record EmbeddedSummarizationTask(
+    string Name,
+    string Description,
+    string Source,
+    Func<SourceFiles, IReadOnlyDictionary<string, IReadOnlyList<SummaryExample>>> Build);

@@ -24,6 +24,8 @@ public sealed partial class SourceFiles(string sourcesDir)
     public IReadOnlyList<string[]> Sotu => Table("sotu_sentences.tsv.gz", ["year", "president", "party", "sentence"]);
     /// <summary>category, text</summary>
     public IReadOnlyList<string[]> Fortunes => Table("fortunes.tsv.gz", ["category", "text"]);
+    /// <summary>split, group, package, synopsis, description</summary>
+    public IReadOnlyList<string[]> DebianDescriptions => Table("debian_descriptions.tsv.gz", ["split", "group", "package", "synopsis", "description"]);
 
     public IReadOnlyList<Synset> WordNet => wordNet ??=
         new[] { "noun", "verb", "adj", "adv" }.SelectMany(part => Synset.ReadAll(Path.Combine(sourcesDir, "wordnet", $"data.{part}.gz"))).ToList();

@@ -17,6 +17,38 @@ public static class GlueReader
 
     public static TaskData Load(GlueFormat format, string glueDir) => Read(format, glueDir).Data;
 
+    /// <summary>What a GLUE folder holds: the tasks read, the task folders absent, and one "file:line: problem" per broken task.</summary>
+    public sealed record Survey(IReadOnlyList<Result> Read, IReadOnlyList<GlueFormat> Absent, IReadOnlyList<(GlueFormat Format, string Problem)> Broken);
+
+    /// <summary>
+    /// Reads every GLUE task whose folder is present (people download the ones they use); a task
+    /// whose files are broken is reported, and the others are still read.
+    /// </summary>
+    public static Survey ReadPresent(string glueDir)
+    {
+        if (!Directory.Exists(glueDir)) throw InputError.InFile(glueDir, "GLUE folder not found");
+        var read = new List<Result>();
+        var absent = new List<GlueFormat>();
+        var broken = new List<(GlueFormat, string)>();
+        foreach (var format in GlueTasks.All)
+        {
+            if (!Directory.Exists(Path.Combine(glueDir, format.Folder)))
+            {
+                absent.Add(format);
+                continue;
+            }
+            try
+            {
+                read.Add(Read(format, glueDir));
+            }
+            catch (InputError error)
+            {
+                broken.Add((format, error.Message));
+            }
+        }
+        return new Survey(read, absent, broken);
+    }
+
     public static Result Read(GlueFormat format, string glueDir)
     {
         if (!Directory.Exists(glueDir)) throw InputError.InFile(glueDir, "GLUE folder not found");
