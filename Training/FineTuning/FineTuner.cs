@@ -14,7 +14,7 @@ using static TorchSharp.torch;
 namespace Probing.Training.FineTuning;
 
 [CsvRecord]
-public partial record EvalLogRow(int Step, double Primary, string Scores);
+public partial record EvalLogRow(int Step, double Primary, string Scores) : IStepRow;
 
 /// <summary>
 /// The outcome of a fine-tuning run: the final evaluated model's encoder (a copy the caller owns),
@@ -30,7 +30,8 @@ public sealed record FineTuneResult(Encoder Encoder, TaskScore BestDev, int Best
 /// </summary>
 public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokenizer tokenizer, string runDirectory, ITrainingProgress progress)
 {
-    public const string BestFolder = "best", LastFolder = "last", CheckpointFolder = "checkpoints", EvalLogFile = "eval_log.csv";
+    public const string BestFolder = "best", LastFolder = "last";
+    public const string CheckpointFolder = FineTuningLoop<EvalLogRow>.CheckpointFolder, EvalLogFile = FineTuningLoop<EvalLogRow>.EvalLogFile;
 
     string RunPath(string name) => Path.Combine(runDirectory, name);
 
@@ -86,81 +87,39 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
         initialize(student);
         using var optimizer = new AdamW(student.named_parameters().Select(p => (p.name, (Tensor)p.parameter)), config.WeightDecay);
         using var regularizer = MethodRegistry.Create(config.Method, new RegularizerContext(student, Create));
-        var schedule = new LearningRateSchedule(config.LearningRate, (int)Math.Round(totalSteps * config.WarmupFraction), totalSteps);
-        var log = new List<TrainLogRow>();
-        var evaluations = new List<EvalLogRow>();
-        var (start, elapsedBefore) = Resume(student, optimizer, regularizer, log, evaluations);
-        var lastCheckpoint = start;
-        var parameters = student.parameters().ToList();
-        var clock = Stopwatch.StartNew();
+        var settings = new LoopSettings(config.BatchSize, totalSteps, config.LearningRate, (int)Math.Round(totalSteps * config.WarmupFraction),
+            config.WeightDecay, config.ClipNorm, config.CheckpointEvery, config.Seed);
+        var loop = new FineTuningLoop<EvalLogRow>(settings, runDirectory, progress);
         TaskScore? lastScore = null;
-        student.train();
-
-        for (int step = start; step < totalSteps; step++)
-        {
-            using (var scope = NewDisposeScope())
+        loop.Run(student, modelConfig, optimizer, regularizer, $"{spec.Name} {MethodRegistry.KindOf(config.Method)}", evalEvery,
+            step => regularizer.Backward(train.Batch(order.Batch(step))),
+            (step, evaluations) =>
             {
-                manual_seed(config.Seed * 1_000_003L + step);
-                var loss = regularizer.Backward(train.Batch(order.Batch(step)));
-                var gradNorm = nn.utils.clip_grad_norm_(parameters, config.ClipNorm);
-                if (!double.IsFinite(loss.Total) || !double.IsFinite(gradNorm))
-                    throw new TrainingDiverged($"{runDirectory}: the {MethodRegistry.KindOf(config.Method)} loss became {loss.Total} (gradient norm {gradNorm}) at step {step + 1}; "
-                        + TrainingDiverged.CheckpointNote(lastCheckpoint, config.CheckpointEvery));
-                var learningRate = schedule.At(step);
-                optimizer.Step(learningRate);
-                optimizer.ZeroGrad();
-                regularizer.AfterOptimizerStep();
-                var elapsed = elapsedBefore + clock.Elapsed.TotalSeconds;
-                log.Add(new TrainLogRow(step + 1, loss.Total, loss.Terms, learningRate, gradNorm, Math.Round(elapsed, 3)));
-                progress.Report(new TrainingStatus($"{spec.Name} {MethodRegistry.KindOf(config.Method)}", step + 1, totalSteps, loss.Total, learningRate, TimeSpan.FromSeconds(elapsed)));
-            }
-            var done = step + 1 == totalSteps;
-            if ((step + 1) % evalEvery == 0 || done)
-                lastScore = EvaluateAndKeepBest(regularizer.EvaluationModel, dev, step + 1, evaluations, head);
-            if ((step + 1) % config.CheckpointEvery == 0 || done)
-            {
-                TrainLog.Write(RunPath(TrainLog.FileName), regularizer.TermNames, log);
-                CsvTable.Write(RunPath(EvalLogFile), evaluations);
-                TrainingCheckpoint.Save(RunPath(CheckpointFolder), student, modelConfig, optimizer,
-                    new TrainingCheckpoint.State(step + 1, elapsedBefore + clock.Elapsed.TotalSeconds), regularizer.StateDict(),
-                    [RunPath(TrainLog.FileName), RunPath(EvalLogFile)]);
-                lastCheckpoint = step + 1;
-            }
-        }
+                lastScore = Evaluate(regularizer.EvaluationModel, dev, step, evaluations, head, out var row);
+                return [row];
+            });
 
         var final = regularizer.EvaluationModel;
         lastScore ??= Evaluator.Evaluate(final, dev, spec, task.Dev, config.EvalBatchSize);
         FineTunedModel.Save(RunPath(LastFolder), final, tokenizer, head);
         if (!Directory.Exists(RunPath(BestFolder))) FineTunedModel.Save(RunPath(BestFolder), final, tokenizer, head);
+        var evaluations = loop.Evaluations;
         var best = evaluations.Count > 0 ? evaluations.MaxBy(e => e.Primary)! : new EvalLogRow(totalSteps, lastScore.Primary, Format(lastScore));
         var encoder = new Encoder(final.Config);
         ModuleState.Load(encoder, final.Encoder.state_dict(), "fine-tuned encoder");
         encoder.eval();
         return new FineTuneResult(encoder, ParseScore(best.Scores, spec), best.Step, lastScore, totalSteps,
-            Math.Round(elapsedBefore + clock.Elapsed.TotalSeconds, 3), RunPath(BestFolder), RunPath(LastFolder));
+            loop.TrainSeconds, RunPath(BestFolder), RunPath(LastFolder));
     }
 
-    TaskScore EvaluateAndKeepBest(SequenceClassifier model, EncodedExamples dev, int step, List<EvalLogRow> evaluations, HeadInfo head)
+    TaskScore Evaluate(SequenceClassifier model, EncodedExamples dev, int step, IReadOnlyList<EvalLogRow> evaluations, HeadInfo head, out EvalLogRow row)
     {
         var score = Evaluator.Evaluate(model, dev, task.Spec, task.Dev, config.EvalBatchSize);
         var isBest = evaluations.All(e => score.Primary > e.Primary);
-        evaluations.Add(new EvalLogRow(step, score.Primary, Format(score)));
+        row = new EvalLogRow(step, score.Primary, Format(score));
         if (isBest) FineTunedModel.Save(RunPath(BestFolder), model, tokenizer, head);
         progress.Message($"step {step}: dev {score}{(isBest ? " (best)" : "")}");
         return score;
-    }
-
-    (int Step, double Elapsed) Resume(SequenceClassifier student, AdamW optimizer, IRegularizer regularizer, List<TrainLogRow> log, List<EvalLogRow> evaluations)
-    {
-        // The logs come from the checkpoint itself: they end at its step, even if the run's own copies went further.
-        var restored = TrainingCheckpoint.TryLoad(RunPath(CheckpointFolder), student, optimizer, regularizer.LoadStateDict, progress.Message);
-        if (restored is null) return (0, 0);
-        var state = restored.State;
-        log.AddRange(TrainLog.Read(Path.Combine(restored.Folder, TrainLog.FileName), regularizer.TermNames.Count).Where(r => r.Step <= state.Step));
-        var evalLog = Path.Combine(restored.Folder, EvalLogFile);
-        if (File.Exists(evalLog)) evaluations.AddRange(CsvTable.Read<EvalLogRow>(evalLog).Where(r => r.Step <= state.Step));
-        progress.Message($"resuming from step {state.Step} ({restored.Folder})");
-        return (state.Step, state.ElapsedSeconds);
     }
 
     /// <summary>"name=value …" with round-trip precision, so the best score reads back exactly on resume.</summary>
