@@ -19,6 +19,10 @@ public sealed record ModelFolder(string Path, string ModelType)
 
     public static string ShippedBaseDirectory => ProjectPaths.Data("base");
 
+    /// <summary>The shipped seq2seq base (<c>data/seq2seq-base</c>), the default model of summarization; null where the checkout has none.</summary>
+    public static string? ShippedSeq2SeqDirectory() =>
+        System.IO.File.Exists(System.IO.Path.Combine(ProjectPaths.Data("seq2seq-base"), EncoderCheckpoint.ConfigFile)) ? ProjectPaths.Data("seq2seq-base") : null;
+
     /// <summary>The given folder, or the shipped base; an error naming what is missing otherwise.</summary>
     public static ModelFolder Resolve(string? directory)
     {

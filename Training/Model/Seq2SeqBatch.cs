@@ -12,6 +12,9 @@ public sealed record Seq2SeqBatch(Tensor SourceIds, Tensor SourceMask, Tensor De
 {
     public long Size => SourceIds.shape[0];
 
+    /// <summary>The batch followed by itself (2B rows): one pass over two inputs of the same texts, as R3F's clean and noisy ones.</summary>
+    public Seq2SeqBatch Twice() => new(cat([SourceIds, SourceIds]), cat([SourceMask, SourceMask]), cat([DecoderInputIds, DecoderInputIds]), cat([Labels, Labels]), cat([LabelMask, LabelMask]));
+
     /// <summary>
     /// Pads sources and labels (each already framed with its special tokens, e.g. <c>&lt;s&gt; … &lt;/s&gt;</c>)
     /// and builds the decoder inputs <c>[start] + labels[:-1]</c>.
