@@ -17,7 +17,7 @@ public static class Seq2SeqLoss
     public static Tensor LabelSmoothed(Tensor logits, Seq2SeqBatch batch, double epsilon)
     {
         var targets = batch.Labels.masked_fill(batch.LabelMask.eq(0), IgnoreIndex);
-        return nn.functional.cross_entropy(logits.to(float32).flatten(0, 1), targets.flatten(), ignore_index: IgnoreIndex, label_smoothing: epsilon);
+        return nn.functional.cross_entropy(AtLeastFloat32(logits).flatten(0, 1), targets.flatten(), ignore_index: IgnoreIndex, label_smoothing: epsilon);
     }
 
     /// <summary>
@@ -30,12 +30,15 @@ public static class Seq2SeqLoss
     /// <param name="labelMask">B × T: 1 on real target tokens.</param>
     public static Tensor SymmetricKl(Tensor a, Tensor b, Tensor labelMask)
     {
-        var logP = a.to(float32).log_softmax(-1);
-        var logQ = b.to(float32).log_softmax(-1);
+        var logP = AtLeastFloat32(a).log_softmax(-1);
+        var logQ = AtLeastFloat32(b).log_softmax(-1);
         var perToken = ((logP.exp() - logQ.exp()) * (logP - logQ)).sum(-1);
-        var mask = labelMask.to(float32);
+        var mask = labelMask.to(perToken.dtype);
         return (perToken * mask).sum() / mask.sum();
     }
 
     const long IgnoreIndex = -100;
+
+    /// <summary>Half-precision logits are promoted (as fairseq's softmax with dtype=float32); float64 stays float64 (the gradient tests run in it).</summary>
+    static Tensor AtLeastFloat32(Tensor logits) => logits.dtype == float64 ? logits : logits.to(float32);
 }
