@@ -150,8 +150,7 @@ row "every checkpoint damaged" "a byte appended to each checkpoint's optimizer.s
 
 dir=$T/leftovers; "$workbench" "${finetune[@]}" --out "$dir" >/dev/null 2>&1 & pid=$!
 while [ ! -d "$dir/checkpoints" ]; do sleep 0.05; done; sleep 0.2; kill -9 $pid; wait $pid 2>/dev/null
-last=$(ls "$dir/checkpoints" | grep -v tmp | tail -1)
-mkdir -p "$dir/checkpoints/step-00000099.tmp-4242"; head -c 1000 "$dir/checkpoints/$last/model.safetensors" >"$dir/checkpoints/step-00000099.tmp-4242/model.safetensors"
+mkdir -p "$dir/checkpoints/step-00000099.tmp-4242"; head -c 1000 data/base/model.safetensors >"$dir/checkpoints/step-00000099.tmp-4242/model.safetensors"
 mkdir -p "$dir/checkpoints/step-00000000.tmp-4242-old"; echo '{' >"$dir/checkpoints/step-00000000.tmp-4242-old/state.json"
 printf 'step,lo' >"$dir/train_log.csv.tmp-4242"; mkdir -p "$dir/checkpoint.old"
 "$workbench" "${finetune[@]}" --out "$dir" >/dev/null 2>"$T/stderr"; code=$?
@@ -162,7 +161,8 @@ while [ ! -f "$dir/.lock" ]; do sleep 0.05; done
 refusal "second writer on a run folder" "the same command started while the first trains" "$T/none" "" "$workbench" "${finetune[@]}" --set max_steps=200 --out "$dir"
 kill -9 $pid; wait $pid 2>/dev/null
 
-refusal "finished run, another model" "--model (a copy of the base with a changed header) on the reference's folder" "$T/reference" "" "$workbench" "${finetune[@]}" --model "$(model_copy other && edit_header "$T/models/other/model.safetensors" none && echo "$T/models/other")" --out "$T/reference"
+m=$(model_copy other); edit_header "$m/model.safetensors" none
+refusal "finished run, another model" "--model (a copy of the base with its header rewritten: same tensors, other bytes) on the reference's folder" "$T/reference" "" "$workbench" "${finetune[@]}" --model "$m" --out "$T/reference"
 refusal "finished run, another config" "--set learning_rate=0.001 on the reference's folder" "$T/reference" "" "$workbench" "${finetune[@]}" --set learning_rate=0.001 --out "$T/reference"
 refusal "finished run, same command" "the reference's command again" "$T/reference" "" "$workbench" "${finetune[@]}" --out "$T/reference"
 "$workbench" "${finetune[@]}" --set learning_rate=1e30 --out "$T/diverged" >/dev/null 2>"$T/stderr"; code=$?

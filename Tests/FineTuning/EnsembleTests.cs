@@ -38,7 +38,9 @@ public class EnsembleTests
 
         var rows = EnsembleCommand.Evaluate(folders, TinySetup.KeywordTask());
         Assert.That(rows.Select(r => r.Model), Has.Some.StartsWith("voted").And.Some.StartsWith("averaged"));
-        Assert.That(rows, Has.Count.EqualTo(4));
+        Assert.That(rows.Select(r => r.Model).Distinct().Count(), Is.EqualTo(4), "two members, the voted and the averaged ensemble");
+        Assert.That(rows, Has.Count.EqualTo(4 * 2), "long format: a row per model and metric (accuracy, f1)");
+        Assert.That(rows.Where(r => r.Primary).Select(r => r.Metric), Is.All.EqualTo("accuracy"));
         Assert.Throws<InputError>(() => EnsembleCommand.Evaluate(folders, TinySetup.CountTask()), "a classification head does not fit a regression task");
     }
 }

@@ -51,7 +51,7 @@ public class FineTunerTests
         var config = TinySetup.Quick(method, steps: 12) with { CheckpointEvery = 5, EvalEvery = 4 };
         var terms = method == "smart" ? 3 : 2;
         var whole = TinySetup.TempDirectory();
-        Run(config, whole);
+        var uninterrupted = Run(config, whole);
 
         var interrupted = TinySetup.TempDirectory();
         Assert.Throws<Interrupted>(() => Run(config, interrupted, new InterruptAt(step: 8)));
@@ -59,6 +59,33 @@ public class FineTunerTests
 
         Assert.That(Losses(interrupted, terms), Is.EqualTo(Losses(whole, terms)));
         Assert.That(resumed.Steps, Is.EqualTo(12));
+        // The evaluations at steps 4 and 8 were read back from eval_log.csv: the best score and step are exactly the uninterrupted run's.
+        Assert.That(resumed.BestStep, Is.EqualTo(uninterrupted.BestStep));
+        Assert.That(resumed.BestDev.Values, Is.EqualTo(uninterrupted.BestDev.Values));
+        Assert.That(File.ReadAllText(Path.Combine(interrupted, FineTuner.EvalLogFile)), Is.EqualTo(File.ReadAllText(Path.Combine(whole, FineTuner.EvalLogFile))));
+    }
+
+    [Test]
+    public void TheEvalLogIsLongFormatAndReadsBackExactly()
+    {
+        var spec = TinySetup.KeywordSpec;
+        var path = Path.Combine(TinySetup.TempDirectory(), EvalLog.FileName);
+        DevEvaluation[] evaluations =
+        [
+            new(4, new Training.Data.TaskScore(spec.PrimaryMetric, new Dictionary<Training.Data.MetricKind, double> { [Training.Data.MetricKind.Accuracy] = 0.1 + 0.2, [Training.Data.MetricKind.F1] = 2.0 / 3 })),
+            new(8, new Training.Data.TaskScore(spec.PrimaryMetric, new Dictionary<Training.Data.MetricKind, double> { [Training.Data.MetricKind.Accuracy] = 0.75, [Training.Data.MetricKind.F1] = 1e-17 })),
+        ];
+        EvalLog.Write(path, evaluations);
+        Assert.That(File.ReadAllLines(path), Is.EqualTo(new[]
+        {
+            "step,split,metric,value", "4,dev,accuracy,0.30000000000000004", "4,dev,f1,0.6666666666666666", "8,dev,accuracy,0.75", "8,dev,f1,1E-17",
+        }));
+        var read = EvalLog.Read(path, spec);
+        Assert.That(read.Select(e => e.Step), Is.EqualTo(new[] { 4, 8 }));
+        Assert.That(read.Select(e => e.Score.Values), Is.EqualTo(evaluations.Select(e => e.Score.Values)), "bit for bit");
+
+        File.WriteAllText(path, "step,split,metric,value\n4,dev,pearson,0.5\n");
+        Assert.That(Assert.Throws<InputError>(() => EvalLog.Read(path, spec))!.Message, Does.Contain("pearson").And.Contain(path));
     }
 
     [Test]

@@ -47,8 +47,8 @@ public class BaseEncoderReportTests
 
         Assert.That(series.Select(s => s.Name), Is.EqualTo(new[] { "2x128", "4x256" }));
         // Budgets ascend (15, then 60): 0.10 / 0.05 = 2, then 0.15 / 0.05 = 3; 4x256 was not run at 15 and has no 60-min cell.
-        Assert.That(series[0].Points.Select(p => p?.Mean), Is.EqualTo(new double?[] { 2.0, 3.0 }).Within(1e-12));
-        Assert.That(series[1].Points, Is.EqualTo(new Estimate?[] { null, null }));
+        Assert.That(series[0].Cells.Select(c => c?.Summary.Mean), Is.EqualTo(new double?[] { 2.0, 3.0 }).Within(1e-12));
+        Assert.That(series[1].Cells, Is.EqualTo(new Cell?[] { null, null }));
         var markdown = BaseEncoderReport.Markdown(cells, [Result(0.15), null, Result(0.10)], GapSettings.Default with { TrainLimits = [null, 256] });
         Assert.That(markdown, Does.Contain("![base-encoder-mlm](base-encoder-mlm.png)").And.Contain("(base-encoder-gap-256.png)").And.Contain("(base-encoder-gap-all.png)"));
     }

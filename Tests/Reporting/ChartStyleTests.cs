@@ -35,13 +35,24 @@ public class ChartStyleTests
     [Test]
     public void CrowdedStageLabelsAreSlantedAndFewOnesAreNot()
     {
-        static Series Line(int count) => new("standard", [.. Enumerable.Range(0, count).Select(i => (Estimate?)new Estimate(60 + i, 1))]);
+        static Series Line(int count) => new("standard", [.. Enumerable.Range(0, count).Select(i => (Cell?)new Cell([new SeedPoint(1, 60 + i), new SeedPoint(2, 62 + i)]))]);
         var stages = Enumerable.Range(0, 13).Select(i => $"{i}:qnli-proxy").ToList();
-        var crowded = Charts.Lines("retention", "stage", "accuracy (%)", stages, [Line(stages.Count)]);
-        var few = Charts.Lines("chain", "stage", "accuracy (%)", ["base", "fine-foods", "qnli-proxy"], [Line(3)]);
+        var axis = ValueAxis.Score("dev", "accuracy");
+        var crowded = Charts.Lines("retention", "stage", axis, stages, [Line(stages.Count)]).Plot;
+        var few = Charts.Lines("chain", "stage", axis, ["base", "fine-foods", "qnli-proxy"], [Line(3)]).Plot;
 
         Assert.That(crowded.Axes.Bottom.TickLabelStyle.Rotation, Is.Not.Zero);
         Assert.That(crowded.Axes.Bottom.MinimumSize, Is.GreaterThan(40), "room below the axis for the slanted labels");
         Assert.That(few.Axes.Bottom.TickLabelStyle.Rotation, Is.Zero);
+    }
+
+    [Test]
+    public void ThePngHasTwiceThePixelsOfTheSvgLayout()
+    {
+        var directory = Directory.CreateTempSubdirectory("probing-chart-size-").FullName;
+        ChartStyle.Save(ChartStyle.NewPlot("size", "x", "y"), directory, "figure");
+        using var bitmap = SKBitmap.Decode(Path.Combine(directory, "figure.png"));
+        Assert.That((bitmap.Width, bitmap.Height), Is.EqualTo((1800, 1080)));
+        Assert.That(File.ReadAllText(Path.Combine(directory, "figure.svg")), Does.Contain("width=\"900\" height=\"540\""));
     }
 }

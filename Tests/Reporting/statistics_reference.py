@@ -14,3 +14,7 @@ print("welch", stats.ttest_ind(a, b, equal_var=False))
 f = a.var(ddof=1) / b.var(ddof=1)
 cdf = stats.f.cdf(f, len(a) - 1, len(b) - 1)
 print("f", f, "p", 2 * min(cdf, 1 - cdf))
+d1, d2 = len(a) - 1, len(b) - 1
+print("f ci95", f / stats.f.ppf(0.975, d1, d2), f / stats.f.ppf(0.025, d1, d2))
+d = a - b
+print("paired ci95", stats.t.interval(0.95, len(d) - 1, loc=d.mean(), scale=stats.sem(d)), "sd", d.std(ddof=1))

@@ -64,6 +64,8 @@ public class FineTuneCommandTests
         Assert.That(summary.Max, Is.EqualTo(0.9));
         Assert.That(summary.Mean, Is.EqualTo(0.8).Within(1e-12));
         Assert.That(summary.StandardDeviation, Is.EqualTo(0.1).Within(1e-12));
-        Assert.That(File.ReadAllLines(Path.Combine(output, SeedSweep.TableFile)), Has.Length.EqualTo(1 + 3 + 4));
+        var rows = CsvTable.Read<SeedRunRow>(Path.Combine(output, SeedSweep.TableFile));
+        Assert.That(rows.Select(r => r.Seed), Is.EqualTo(new[] { 1, 2, 3 }), "one row per seed, no summary rows in the seed column");
+        Assert.That(rows.Select(r => r.Value), Is.EqualTo(new[] { 0.7, 0.9, 0.8 }));
     }
 }

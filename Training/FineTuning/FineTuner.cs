@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using CsvHelper;
 using Probing.Training.Checkpoints;
 using Probing.Training.Data;
 using Probing.Training.Infrastructure;
@@ -12,9 +11,6 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Probing.Training.FineTuning;
-
-[CsvRecord]
-public partial record EvalLogRow(int Step, double Primary, string Scores) : IStepRow;
 
 /// <summary>
 /// The outcome of a fine-tuning run: the final evaluated model's encoder (a copy the caller owns),
@@ -30,8 +26,7 @@ public sealed record FineTuneResult(Encoder Encoder, TaskScore BestDev, int Best
 /// </summary>
 public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokenizer tokenizer, string runDirectory, ITrainingProgress progress)
 {
-    public const string BestFolder = "best", LastFolder = "last";
-    public const string CheckpointFolder = FineTuningLoop<EvalLogRow>.CheckpointFolder, EvalLogFile = FineTuningLoop<EvalLogRow>.EvalLogFile;
+    public const string BestFolder = "best", LastFolder = "last", CheckpointFolder = FineTuningLoop<DevEvaluation>.CheckpointFolder, EvalLogFile = EvalLog.FileName;
 
     string RunPath(string name) => Path.Combine(runDirectory, name);
 
@@ -89,14 +84,14 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
         using var regularizer = MethodRegistry.Create(config.Method, new RegularizerContext(student, Create));
         var settings = new LoopSettings(config.BatchSize, totalSteps, config.LearningRate, (int)Math.Round(totalSteps * config.WarmupFraction),
             config.WeightDecay, config.ClipNorm, config.CheckpointEvery, config.Seed);
-        var loop = new FineTuningLoop<EvalLogRow>(settings, runDirectory, progress);
+        var loop = new FineTuningLoop<DevEvaluation>(settings, runDirectory, progress, EvalLog.Write, path => EvalLog.Read(path, spec));
         TaskScore? lastScore = null;
         loop.Run(student, modelConfig, optimizer, regularizer, $"{spec.Name} {MethodRegistry.KindOf(config.Method)}", evalEvery,
             step => regularizer.Backward(train.Batch(order.Batch(step))),
             (step, evaluations) =>
             {
-                lastScore = Evaluate(regularizer.EvaluationModel, dev, step, evaluations, head, out var row);
-                return [row];
+                lastScore = Evaluate(regularizer.EvaluationModel, dev, step, evaluations, head);
+                return [new DevEvaluation(step, lastScore)];
             });
 
         var final = regularizer.EvaluationModel;
@@ -104,32 +99,20 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
         FineTunedModel.Save(RunPath(LastFolder), final, tokenizer, head);
         if (!Directory.Exists(RunPath(BestFolder))) FineTunedModel.Save(RunPath(BestFolder), final, tokenizer, head);
         var evaluations = loop.Evaluations;
-        var best = evaluations.Count > 0 ? evaluations.MaxBy(e => e.Primary)! : new EvalLogRow(totalSteps, lastScore.Primary, Format(lastScore));
+        var best = evaluations.Count > 0 ? evaluations.MaxBy(e => e.Score.Primary)! : new DevEvaluation(totalSteps, lastScore);
         var encoder = new Encoder(final.Config);
         ModuleState.Load(encoder, final.Encoder.state_dict(), "fine-tuned encoder");
         encoder.eval();
-        return new FineTuneResult(encoder, ParseScore(best.Scores, spec), best.Step, lastScore, totalSteps,
+        return new FineTuneResult(encoder, best.Score, best.Step, lastScore, totalSteps,
             loop.TrainSeconds, RunPath(BestFolder), RunPath(LastFolder));
     }
 
-    TaskScore Evaluate(SequenceClassifier model, EncodedExamples dev, int step, IReadOnlyList<EvalLogRow> evaluations, HeadInfo head, out EvalLogRow row)
+    TaskScore Evaluate(SequenceClassifier model, EncodedExamples dev, int step, IReadOnlyList<DevEvaluation> evaluations, HeadInfo head)
     {
         var score = Evaluator.Evaluate(model, dev, task.Spec, task.Dev, config.EvalBatchSize);
-        var isBest = evaluations.All(e => score.Primary > e.Primary);
-        row = new EvalLogRow(step, score.Primary, Format(score));
+        var isBest = evaluations.All(e => score.Primary > e.Score.Primary);
         if (isBest) FineTunedModel.Save(RunPath(BestFolder), model, tokenizer, head);
         progress.Message($"step {step}: dev {score}{(isBest ? " (best)" : "")}");
         return score;
-    }
-
-    /// <summary>"name=value …" with round-trip precision, so the best score reads back exactly on resume.</summary>
-    static string Format(TaskScore score) =>
-        string.Join(" ", score.Values.Select(v => TaskScore.Name(v.Key) + "=" + v.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
-
-    static TaskScore ParseScore(string scores, TaskSpec spec)
-    {
-        var values = scores.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(part => part.Split('='))
-            .ToDictionary(kv => spec.Metrics.First(m => TaskScore.Name(m) == kv[0]), kv => double.Parse(kv[1], System.Globalization.CultureInfo.InvariantCulture));
-        return new TaskScore(spec.PrimaryMetric, values);
     }
 }

@@ -24,10 +24,13 @@ public interface IStepRow
 /// uninterrupted one. The caller owns the model, the optimizer and the method, and says what a step
 /// and an evaluation are.
 /// </summary>
-/// <typeparam name="TEval">The evaluation log's row (a <c>[CsvRecord]</c>).</typeparam>
-public sealed class FineTuningLoop<TEval>(LoopSettings settings, string runDirectory, ITrainingProgress progress) where TEval : IStepRow
+/// <typeparam name="TEval">One evaluation (or one row of it), as <paramref name="writeEvalLog"/> writes and <paramref name="readEvalLog"/> reads them.</typeparam>
+/// <param name="writeEvalLog">Writes every evaluation so far to <c>eval_log.csv</c> (long format).</param>
+/// <param name="readEvalLog">Reads them back from a checkpoint's copy, exactly.</param>
+public sealed class FineTuningLoop<TEval>(LoopSettings settings, string runDirectory, ITrainingProgress progress,
+    Action<string, IEnumerable<TEval>> writeEvalLog, Func<string, IEnumerable<TEval>> readEvalLog) where TEval : IStepRow
 {
-    public const string CheckpointFolder = "checkpoints", EvalLogFile = "eval_log.csv";
+    public const string CheckpointFolder = "checkpoints", EvalLogFile = EvalLog.FileName;
 
     /// <summary>Every evaluation so far, those restored from the checkpoint included.</summary>
     public List<TEval> Evaluations { get; } = [];
@@ -79,7 +82,7 @@ public sealed class FineTuningLoop<TEval>(LoopSettings settings, string runDirec
             if ((step + 1) % settings.CheckpointEvery == 0 || done)
             {
                 TrainLog.Write(RunPath(TrainLog.FileName), method.TermNames, log);
-                CsvTable.Write(RunPath(EvalLogFile), Evaluations);
+                writeEvalLog(RunPath(EvalLogFile), Evaluations);
                 TrainingCheckpoint.Save(RunPath(CheckpointFolder), student, modelConfig, optimizer,
                     new TrainingCheckpoint.State(step + 1, elapsedBefore + clock.Elapsed.TotalSeconds), method.StateDict(),
                     [RunPath(TrainLog.FileName), RunPath(EvalLogFile)]);
@@ -97,7 +100,7 @@ public sealed class FineTuningLoop<TEval>(LoopSettings settings, string runDirec
         var state = restored.State;
         log.AddRange(TrainLog.Read(Path.Combine(restored.Folder, TrainLog.FileName), method.TermNames.Count).Where(r => r.Step <= state.Step));
         var evalLog = Path.Combine(restored.Folder, EvalLogFile);
-        if (File.Exists(evalLog)) Evaluations.AddRange(CsvTable.Read<TEval>(evalLog).Where(r => r.Step <= state.Step));
+        if (File.Exists(evalLog)) Evaluations.AddRange(readEvalLog(evalLog).Where(r => r.Step <= state.Step));
         progress.Message($"resuming from step {state.Step} ({restored.Folder})");
         return (state.Step, state.ElapsedSeconds);
     }

@@ -16,11 +16,12 @@ using static TorchSharp.torch;
 namespace Probing.Training.FineTuning;
 
 /// <summary>
-/// One dev evaluation of a summarizer, one row per ROUGE variant (long format): the mean per-document
-/// F1 and its 95 % bootstrap interval over documents (fractions in [0, 1]).
+/// One dev evaluation of a summarizer, one row per ROUGE variant: classification's long format
+/// (step, split, metric, value) with the 95 % bootstrap interval over documents beside the mean
+/// per-document F1 (fractions in [0, 1]) and how many documents were scored.
 /// </summary>
 [CsvRecord]
-public partial record Seq2SeqEvalRow(int Step, string Metric, double Value, double Low, double High, int Documents) : IStepRow;
+public partial record Seq2SeqEvalRow(int Step, string Split, string Metric, double Value, double Low, double High, int Documents) : IStepRow;
 
 /// <summary>The outcome of a seq2seq fine-tuning run: the best and last dev ROUGE (variant name → row) and where the model folders are.</summary>
 public sealed record Seq2SeqFineTuneResult(
@@ -75,7 +76,7 @@ public sealed class Seq2SeqFineTuner(Seq2SeqFineTuneConfig config, Summarization
         using var method = MethodRegistry.CreateSeq2Seq(config.Method, student);
         var settings = new LoopSettings(config.BatchSize, totalSteps, config.LearningRate, (int)Math.Round(totalSteps * config.WarmupFraction),
             config.WeightDecay, config.ClipNorm, config.CheckpointEvery, config.Seed);
-        var loop = new FineTuningLoop<Seq2SeqEvalRow>(settings, runDirectory, progress);
+        var loop = new FineTuningLoop<Seq2SeqEvalRow>(settings, runDirectory, progress, CsvTable.Write, CsvTable.Read<Seq2SeqEvalRow>);
         loop.Run(student, modelConfig, optimizer, method, $"{task.Name} {MethodRegistry.KindOf(config.Method)}", evalEvery,
             step => method.Backward(OnDevice(train.Batch(order.Batch(step)))),
             (step, evaluations) => Evaluate(student, tokenizer, dev, step, evaluations));
@@ -92,7 +93,7 @@ public sealed class Seq2SeqFineTuner(Seq2SeqFineTuneConfig config, Summarization
     {
         var predictions = SequenceGenerator.Summarize(student, tokenizer, [.. dev.Select(e => e.Document)], config.Generation, config.MaxSourceLength, config.EvalBatchSize);
         var rouge = CorpusRouge.Score([.. dev.Select(e => e.Summary)], predictions);
-        var rows = CorpusRouge.Types.Select(t => new Seq2SeqEvalRow(step, CorpusRouge.Name(t), rouge[t].F1.Mean, rouge[t].F1.Low, rouge[t].F1.High, rouge.Documents)).ToList();
+        var rows = CorpusRouge.Types.Select(t => new Seq2SeqEvalRow(step, EvalLog.DevSplit, CorpusRouge.Name(t), rouge[t].F1.Mean, rouge[t].F1.Low, rouge[t].F1.High, rouge.Documents)).ToList();
         var selected = rows.First(r => r.Metric == SelectionMetric).Value;
         var isBest = evaluations.Where(r => r.Metric == SelectionMetric).All(r => selected > r.Value);
         if (isBest) SaveFolder(RunPath(BestFolder), student, tokenizer);

@@ -9,8 +9,9 @@ using Spectre.Console;
 
 namespace Probing.Workbench.Commands;
 
+/// <summary>One dev metric of one model (a member, the voted or the averaged ensemble): long format, a row per metric; <see cref="Primary"/> marks the task's primary one.</summary>
 [CsvRecord]
-public partial record EnsembleRow(string Model, string Metric, double Dev, string Scores);
+public partial record EnsembleRow(string Model, string Split, string Metric, double Value, bool Primary);
 
 /// <summary><c>workbench ensemble</c>: the voted and the parameter-averaged ensemble of K fine-tuned runs, scored on dev.</summary>
 public static class EnsembleCommand
@@ -34,7 +35,7 @@ public static class EnsembleCommand
                 if (!FineTunedModel.HasHead(folder)) throw InputError.InFile(Path.Combine(folder, HeadInfo.FileName), "not a fine-tuned model folder (no head.json)");
             var task = TaskCatalog.Load(FineTunedModel.ReadHead(folders[0]).Task, parse.GetValue(dataDir));
             var rows = Evaluate(folders, task);
-            foreach (var row in rows) AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant($"{row.Model}: dev {row.Metric} {row.Dev:F4}")));
+            foreach (var row in rows.Where(r => r.Primary)) AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant($"{row.Model}: dev {row.Metric} {row.Value:F4}")));
             var path = parse.GetValue(output)!;
             CsvTable.Write(path, rows);
             Json.Write(Path.ChangeExtension(path, ".json"), rows);
@@ -58,10 +59,10 @@ public static class EnsembleCommand
             for (int i = 0; i < members.Count; i++)
             {
                 logits.Add(Evaluator.Logits(members[i], dev, 64));
-                rows.Add(Row(folders[i], Evaluator.Score(logits[^1], task.Spec, task.Dev)));
+                rows.AddRange(Rows(folders[i], Evaluator.Score(logits[^1], task.Spec, task.Dev)));
             }
-            using (var voted = Ensembles.Vote(logits)) rows.Add(Row($"voted ({members.Count})", Evaluator.Score(voted, task.Spec, task.Dev)));
-            using (var averaged = Ensembles.AverageParameters(members)) rows.Add(Row($"averaged ({members.Count})", Evaluator.Evaluate(averaged, dev, task.Spec, task.Dev, 64)));
+            using (var voted = Ensembles.Vote(logits)) rows.AddRange(Rows($"voted ({members.Count})", Evaluator.Score(voted, task.Spec, task.Dev)));
+            using (var averaged = Ensembles.AverageParameters(members)) rows.AddRange(Rows($"averaged ({members.Count})", Evaluator.Evaluate(averaged, dev, task.Spec, task.Dev, 64)));
             foreach (var l in logits) l.Dispose();
             return rows;
         }
@@ -71,5 +72,6 @@ public static class EnsembleCommand
         }
     }
 
-    static EnsembleRow Row(string model, TaskScore score) => new(model, TaskScore.Name(score.PrimaryMetric), score.Primary, score.ToString());
+    static IEnumerable<EnsembleRow> Rows(string model, TaskScore score) =>
+        score.Values.Select(v => new EnsembleRow(model, "dev", TaskScore.Name(v.Key), v.Value, v.Key == score.PrimaryMetric));
 }

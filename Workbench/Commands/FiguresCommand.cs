@@ -13,6 +13,7 @@ public static class FiguresCommand
     public static IReadOnlyList<IReportSection> Sections =>
     [
         new FeatureGuardSection(),
+        new LearnedTaskSection(),
         new MethodsSection(),
         new GeneralizationSection(),
         new ChainSection(),
@@ -51,9 +52,13 @@ public static class FiguresCommand
             report.Warn(message);
             AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(message)}");
         }
-        foreach (var section in Sections.Where(s => s.AppliesTo(results))) section.Render(results, report);
+        foreach (var ambiguous in results.Ambiguous)
+            report.Warn($"{ambiguous} hold probe rows that agree on every column the report groups by (protocol, method, seed, stage, task, layer, pooling, probe, metric): "
+                + "the runs differ in something no column records, and their values are averaged together here. Report such runs as separate studies.");
+        var guard = LearnedTaskGuard.FromTaskData(results);
+        foreach (var section in Sections.Where(s => s.AppliesTo(results))) section.Render(results, guard, report);
         var (title, description) = Describe(studyDirectory);
-        report.Write(title, description);
+        report.Write(title, description, results.Provenance);
         return report;
     }
 

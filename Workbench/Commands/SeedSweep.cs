@@ -4,15 +4,16 @@ using Spectre.Console;
 
 namespace Probing.Workbench.Commands;
 
+/// <summary>One run of a seed sweep in <c>seeds.csv</c>: its best dev score (<see cref="Metric"/>, the task's primary one) and wall time.</summary>
 [CsvRecord]
-public partial record SeedSummaryRow(string Seed, double DevMetric, double WallSeconds);
+public partial record SeedRunRow(int Seed, string Task, string Method, string Metric, double Value, double WallSeconds);
 
 /// <summary>The aggregates of a seed sweep; the aggregation rule is named next to every number.</summary>
 public sealed record SeedSummary(string Task, string Method, string Metric, int Runs, double Median, double Max, double Mean, double StandardDeviation, double MeanWallSeconds);
 
 /// <summary>
 /// One config over several seeds into <c>&lt;out&gt;/seed-&lt;n&gt;/</c>, in this process or in N worker
-/// processes (the same executable, one seed each, cores/N threads), then <c>seeds.csv</c> and <c>summary.json</c>.
+/// processes (the same executable, one seed each, cores/N threads), then <c>seeds.csv</c> (one row per seed) and <c>summary.json</c> (median, max, mean, sd).
 /// </summary>
 public static class SeedSweep
 {
@@ -58,12 +59,8 @@ public static class SeedSweep
         var scores = Reporting.Summary.Of([.. runs.Select(r => r.BestDev)]);
         var summary = new SeedSummary(runs[0].Task, runs[0].Method, runs[0].Metric, runs.Count,
             scores.Median, scores.Max, scores.Mean, scores.StandardDeviation, runs.Average(r => r.WallSeconds));
-        var rows = runs.Select(r => new SeedSummaryRow(r.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), r.BestDev, r.WallSeconds)).ToList();
-        rows.Add(new SeedSummaryRow("median", summary.Median, MathNet.Numerics.Statistics.Statistics.Median(runs.Select(r => r.WallSeconds))));
-        rows.Add(new SeedSummaryRow("max", summary.Max, runs.Max(r => r.WallSeconds)));
-        rows.Add(new SeedSummaryRow("mean", summary.Mean, summary.MeanWallSeconds));
-        rows.Add(new SeedSummaryRow("sd", summary.StandardDeviation, 0));
-        CsvTable.Write(Path.Combine(output, TableFile), rows);
+        // One row per run and nothing else: the aggregates live in summary.json, so every column keeps one type.
+        CsvTable.Write(Path.Combine(output, TableFile), runs.Select(r => new SeedRunRow(r.Seed, r.Task, r.Method, r.Metric, r.BestDev, r.WallSeconds)));
         Json.Write(Path.Combine(output, SummaryFile), summary);
         AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
             $"{summary.Task} {summary.Method}: best dev {summary.Metric} over {summary.Runs} seeds: median {summary.Median:F4}, max {summary.Max:F4}, mean {summary.Mean:F4} ± {summary.StandardDeviation:F4} (sd)")));

@@ -56,14 +56,14 @@ public static class BaseEncoderReport
     public static IReadOnlyList<(string Name, Plot Plot)> Curves(IReadOnlyList<ScalingCell> cells, IReadOnlyList<ScalingResult?> results, GapSettings gaps)
     {
         const string budget = "pretraining budget (2-core CPU)";
-        var ratio = Charts.Lines("Masked-token accuracy over the unigram baseline", budget, "ratio to unigram (×)",
-            BudgetLabels(cells), CurveSeries(cells, results, r => r.Pretraining.Evaluation.MaskedAccuracy / r.Pretraining.Evaluation.UnigramAccuracy));
+        var ratio = Charts.Lines("Masked-token accuracy over the unigram baseline", budget, ValueAxis.NonNegative("ratio to unigram (×)"),
+            BudgetLabels(cells), CurveSeries(cells, results, r => r.Pretraining.Evaluation.MaskedAccuracy / r.Pretraining.Evaluation.UnigramAccuracy)).Plot;
         Charts.ReferenceLine(ratio, RatioGoal, $"goal {RatioGoal:0}×");
         List<(string, Plot)> curves = [(RatioCurve, ratio)];
         foreach (var limit in gaps.TrainLimits)
         {
-            var gap = Charts.Lines($"Base − random probe gap, {GapSettings.LimitText(limit)} train examples", budget, "mean gap (points)",
-                BudgetLabels(cells), CurveSeries(cells, results, r => MeanGapValue(r, limit)));
+            var gap = Charts.Lines($"Base − random probe gap, {GapSettings.LimitText(limit)} train examples", budget, new ValueAxis("mean gap (points)"),
+                BudgetLabels(cells), CurveSeries(cells, results, r => MeanGapValue(r, limit))).Plot;
             curves.Add((GapCurve(limit), gap));
         }
         return curves;
@@ -82,7 +82,7 @@ public static class BaseEncoderReport
     {
         var finished = cells.Zip(results).Where(x => x.Second is not null).ToDictionary(x => (x.First.Size.Name, x.First.BudgetMinutes), x => x.Second!);
         return [.. cells.Select(c => c.Size.Name).Distinct().Select(size => new Series(size, [.. Budgets(cells).Select(minutes =>
-            finished.TryGetValue((size, minutes), out var r) && value(r) is { } v ? new Estimate(v, 0) : (Estimate?)null)]))];
+            finished.TryGetValue((size, minutes), out var r) && value(r) is { } v ? new Cell([new SeedPoint(0, v)]) : null)]))];
     }
 
     static double? MeanGapValue(ScalingResult r, int? limit)
@@ -95,7 +95,7 @@ public static class BaseEncoderReport
     public static string ThreadsNote(IReadOnlyList<int>? threads) =>
         threads is null or [2] ? "" : $" ({string.Join(", then ", threads)} thread{(threads[^1] == 1 ? "" : "s")})";
 
-    static string MeanGap(ScalingResult r, int? limit) => MeanGapValue(r, limit) is { } gap ? Compare.Signed(gap) : "-";
+    static string MeanGap(ScalingResult r, int? limit) => MeanGapValue(r, limit) is { } gap ? Format.Signed(gap) : "-";
 
     static int StrongTasks(ScalingResult r, int? limit) => r.Gaps.Count(g => g.TrainLimit == limit && g.Gap >= GapGoal);
 
@@ -110,7 +110,7 @@ public static class BaseEncoderReport
         foreach (var task in done.SelectMany(d => d.Result!.Gaps).Select(g => g.Task).Distinct())
             text.AppendLine($"| {task} | " + string.Join(" | ", done.Select(d =>
                 d.Result!.Gaps.FirstOrDefault(g => g.Task == task && g.TrainLimit == limit) is { } g
-                    ? FormattableString.Invariant($"{Compare.Signed(g.Gap)} ± {g.GapSd:0.0}") + (g.Discriminates ? "" : " ✗")
+                    ? FormattableString.Invariant($"{Format.Signed(g.Gap)} ± {g.GapSd:0.0}") + (g.Discriminates ? "" : " ✗")
                     : "-")) + " |");
         text.AppendLine();
         text.AppendLine($"✗: under {GapSummary.DiscriminatingGap:0} pts, the bar below which `workbench tasks` marks a task and the default probe leaves it out.");

@@ -30,20 +30,29 @@ public static class ChartStyle
     {
         RegisterFonts();
         var plot = new Plot();
-        plot.Title(title);
+        plot.Title(title, size: 15);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
         return plot;
     }
 
-    /// <summary>Writes <c>name.png</c> and <c>name.svg</c> into <paramref name="directory"/>.</summary>
+    /// <summary>The PNG's resolution over the SVG's layout size: a 900 × 540 figure is a 1800 × 1080 PNG, sharp in print.</summary>
+    public const int PngScale = 2;
+
+    /// <summary>
+    /// Writes <c>name.svg</c> at <paramref name="width"/> × <paramref name="height"/> and <c>name.png</c>
+    /// with the same layout at <see cref="PngScale"/>× the pixels into <paramref name="directory"/>.
+    /// </summary>
     public static void Save(Plot plot, string directory, string name, int width = 900, int height = 540)
     {
         Directory.CreateDirectory(directory);
         var png = Path.Combine(directory, name + ".png");
         var svg = Path.Combine(directory, name + ".svg");
-        AtomicFile.Write(png, temp => plot.SavePng(temp, width, height));
+        plot.ScaleFactor = 1;
         AtomicFile.Write(svg, temp => plot.SaveSvg(temp, width, height));
+        plot.ScaleFactor = PngScale;
+        AtomicFile.Write(png, temp => plot.SavePng(temp, width * PngScale, height * PngScale));
+        plot.ScaleFactor = 1;
     }
 
     static void RegisterFonts()

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Probing.Probing.Protocols;
 using Probing.Training.Infrastructure;
 using Probing.Workbench.Commands;
@@ -6,13 +7,30 @@ using Probing.Workbench.Runs;
 namespace Probing.Workbench.Reporting;
 
 /// <summary>
+/// One fine-tuning a study did: a <c>finetune</c> run, or one stage of a protocol run (its
+/// <see cref="StageIndex"/> ≥ 1 fine-tunes <see cref="Task"/>). <see cref="Value"/> is its best dev
+/// score on that task (<see cref="Metric"/>, the task's primary metric); <see cref="Run"/> its folder
+/// relative to the study. <see cref="WallSeconds"/> is the process's wall time (finetune runs only).
+/// </summary>
+public sealed record FineTunedRun(
+    string Run, string Protocol, int StageIndex, string Task, string Method, int Seed, string Metric, double Value,
+    double TrainSeconds, double? WallSeconds, int Steps)
+{
+    public const string FineTuneProtocol = "finetune";
+}
+
+/// <summary>What produced a study's results: the code versions in its runs' manifests (with how many runs each) and every seed its rows carry.</summary>
+public sealed record Provenance(IReadOnlyDictionary<string, int> CodeVersions, IReadOnlyList<int> Seeds, int Runs);
+
+/// <summary>
 /// Every saved result under a study folder — the only input of reporting: fine-tuning metrics,
 /// probe, CKA and stage tables of finished runs, plus the runs that have not finished (so a report
 /// of a half-done study can say what it is missing).
 /// </summary>
 public sealed record StudyResults(
-    string Directory, IReadOnlyList<FineTuneMetrics> FineTuning, IReadOnlyList<ProbeRow> Probes,
-    IReadOnlyList<CkaRow> Cka, IReadOnlyList<StageRow> Stages, IReadOnlyList<string> Unfinished)
+    string Directory, string Name, IReadOnlyList<FineTuneMetrics> FineTuning, IReadOnlyList<ProbeRow> Probes,
+    IReadOnlyList<CkaRow> Cka, IReadOnlyList<StageRow> Stages, IReadOnlyList<FineTunedRun> FineTunedRuns,
+    Provenance Provenance, IReadOnlyList<string> Unfinished, IReadOnlyList<string> Ambiguous)
 {
     public bool IsEmpty => FineTuning.Count == 0 && Probes.Count == 0 && Cka.Count == 0;
 
@@ -22,7 +40,10 @@ public sealed record StudyResults(
         var results = new Collector(directory, Experiments.StudyCells.Classifier(directory));
         results.Walk(directory);
         results.Unfinished.AddRange(CellsNotStarted(directory).Except(results.Unfinished));
-        return new StudyResults(directory, results.FineTuning, results.Probes, results.Cka, results.Stages, results.Unfinished);
+        var seeds = results.Probes.Select(p => p.Seed).Concat(results.FineTuning.Select(f => f.Seed)).Concat(results.Stages.Select(s => s.Seed)).Distinct().Order().ToList();
+        var provenance = new Provenance(results.CodeVersions.OrderByDescending(kv => kv.Value).ToDictionary(), seeds, results.RunCount);
+        return new StudyResults(directory, StudyName(directory), results.FineTuning, results.Probes, results.Cka, results.Stages, results.FineTunedRuns,
+            provenance, results.Unfinished, results.AmbiguousRows());
     }
 
     /// <summary>
@@ -35,7 +56,11 @@ public sealed record StudyResults(
         public List<ProbeRow> Probes { get; } = [];
         public List<CkaRow> Cka { get; } = [];
         public List<StageRow> Stages { get; } = [];
+        public List<FineTunedRun> FineTunedRuns { get; } = [];
         public List<string> Unfinished { get; } = [];
+        public Dictionary<string, int> CodeVersions { get; } = [];
+        public int RunCount { get; private set; }
+        readonly List<string> probeRuns = [];
 
         public void Walk(string folder)
         {
@@ -50,36 +75,92 @@ public sealed record StudyResults(
 
         void Read(string run)
         {
+            var relative = Path.GetRelativePath(root, run);
             // A run the study no longer lists is not its result; one holding another run than its cell's is stale.
             var where = standing(run);
             if (where == Experiments.StudyCells.Standing.NotInStudy) return;
             if (!RunFolder.IsFinished(run) || where == Experiments.StudyCells.Standing.Stale)
             {
-                Unfinished.Add(Path.GetRelativePath(root, run));
+                Unfinished.Add(relative);
                 return;
             }
-            if (ManifestCommand(run) == "finetune") FineTuning.Add(FineTuneRun.ReadFinished(run));
-            ReadTable(run, ProbeRun.ProbesFile, Probes);
-            ReadTable(run, ProbeRun.CkaFile, Cka);
-            ReadTable(run, ProtocolRun.StagesFile, Stages);
+            RunCount++;
+            var manifest = ReadManifest(run);
+            var version = manifest is null ? "unknown (no manifest)" : manifest.CodeVersion ?? "unknown";
+            CodeVersions[version] = CodeVersions.GetValueOrDefault(version) + 1;
+            if (manifest?.Command == "finetune")
+            {
+                var m = FineTuneRun.ReadFinished(run);
+                FineTuning.Add(m);
+                FineTunedRuns.Add(new FineTunedRun(relative, FineTunedRun.FineTuneProtocol, 1, m.Task, m.Method, m.Seed, m.Metric, m.BestDev, m.TrainSeconds, m.WallSeconds, m.Steps));
+            }
+            var probes = ReadTable<ProbeRow>(run, ProbeRun.ProbesFile);
+            Probes.AddRange(probes);
+            probeRuns.AddRange(probes.Select(_ => relative));
+            Cka.AddRange(ReadTable<CkaRow>(run, ProbeRun.CkaFile));
+            var stages = ReadTable<StageRow>(run, ProtocolRun.StagesFile);
+            Stages.AddRange(stages);
+            if (stages.Count > 0)
+            {
+                var folders = StageFolders(run);
+                FineTunedRuns.AddRange(stages.Select(s => new FineTunedRun(
+                    folders.GetValueOrDefault((StagedFineTuning.RunName(s.Method, s.Seed), StagedFineTuning.StageFolderName(s.StageIndex, s.Stage)), relative),
+                    s.Protocol, s.StageIndex, s.Stage, s.Method, s.Seed, s.Metric, s.Dev, s.TrainSeconds, null, s.Steps)));
+            }
         }
 
-        static void ReadTable<T>(string run, string file, List<T> into)
+        /// <summary>Stage folders under a protocol run, by (method-seed folder, stage folder) name, relative to the study.</summary>
+        Dictionary<(string, string), string> StageFolders(string run)
+        {
+            var folders = new Dictionary<(string, string), string>();
+            foreach (var stage in System.IO.Directory.EnumerateDirectories(run, "stage-*", SearchOption.AllDirectories))
+                folders.TryAdd((Path.GetFileName(Path.GetDirectoryName(stage)!), Path.GetFileName(stage)), Path.GetRelativePath(root, stage));
+            return folders;
+        }
+
+        /// <summary>
+        /// Rows from different run folders that agree on every column the reports group by: the runs
+        /// differ in something no column records (a grid over the learning rate, say), and averaging them
+        /// would mix two settings into one number.
+        /// </summary>
+        public List<string> AmbiguousRows() =>
+            [.. Probes.Select((p, i) => (Key: (p.Protocol, p.Method, p.Role, p.StageIndex, p.Seed, p.Task, p.Layer, p.Pooling, p.Probe, p.Metric), Run: probeRuns[i]))
+                .GroupBy(x => x.Key).Where(g => g.Select(x => x.Run).Distinct().Count() > 1)
+                .Select(g => g.Select(x => x.Run).Distinct().Order(StringComparer.Ordinal).Aggregate((a, b) => $"{a} and {b}")).Distinct()];
+
+        static List<T> ReadTable<T>(string run, string file)
         {
             var path = Path.Combine(run, file);
-            if (File.Exists(path)) into.AddRange(CsvTable.Read<T>(path));
+            return File.Exists(path) && File.ReadAllText(path).Trim().Length > 0 ? CsvTable.Read<T>(path) : [];
         }
+    }
+
+    sealed record ManifestFields(string? Command, string? CodeVersion);
+
+    static ManifestFields? ReadManifest(string run)
+    {
+        var path = Path.Combine(run, RunFolder.ManifestFile);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            string? Field(string name) => document.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+            return new ManifestFields(Field("command"), Field("code_version"));
+        }
+        catch (JsonException e) { throw InputError.InFile(path, $"not valid JSON ({e.Message})"); }
     }
 
     /// <summary>Model folders (best/, last/, model/, checkpoint/) hold an encoder config.json, not a run.</summary>
     static bool IsModelFolder(string folder) => File.Exists(Path.Combine(folder, Training.Checkpoints.EncoderCheckpoint.WeightsFile));
 
-    static string? ManifestCommand(string run)
+    /// <summary>The study's name from its manifest (a folder made by <c>workbench run</c>), else the folder's name.</summary>
+    static string StudyName(string directory)
     {
-        var path = Path.Combine(run, RunFolder.ManifestFile);
-        if (!File.Exists(path)) return null;
-        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
-        return document.RootElement.TryGetProperty("command", out var command) ? command.GetString() : null;
+        var fallback = Path.GetFileName(Path.GetFullPath(directory).TrimEnd('/'));
+        var manifest = Path.Combine(directory, Experiments.StudyRunner.ManifestFile);
+        if (!File.Exists(manifest)) return fallback;
+        using var document = JsonDocument.Parse(File.ReadAllText(manifest));
+        return document.RootElement.TryGetProperty("spec", out var spec) && spec.TryGetProperty("name", out var name) ? name.GetString() ?? fallback : fallback;
     }
 
     /// <summary>Cells the study manifest lists whose folders do not exist yet.</summary>
@@ -87,7 +168,7 @@ public sealed record StudyResults(
     {
         var manifest = Path.Combine(directory, Experiments.StudyRunner.ManifestFile);
         if (!File.Exists(manifest)) yield break;
-        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(manifest));
+        using var document = JsonDocument.Parse(File.ReadAllText(manifest));
         if (!document.RootElement.TryGetProperty("cells", out var cells)) yield break;
         foreach (var cell in cells.EnumerateArray())
         {

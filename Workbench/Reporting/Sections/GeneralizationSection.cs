@@ -3,48 +3,59 @@ using Probing.Probing.Protocols;
 namespace Probing.Workbench.Reporting.Sections;
 
 /// <summary>
-/// The generalization probe table and bars (Aghajanyan et al.'s "probe on other tasks" experiment):
-/// frozen-feature probe scores of every fine-tuned model per task, with the base and random encoders as references.
+/// The generalization probes (Aghajanyan et al.'s "probe on other tasks" experiment): frozen-feature probe
+/// scores of every fine-tuned model per task, with the base and random encoders as references. One
+/// figure, table block and measurement per (probe, pooling, metric); the deepest probed layer (every
+/// layer is in the CSV and the drift section).
 /// </summary>
 public sealed class GeneralizationSection : IReportSection
 {
-    const string Paper = "Aghajanyan et al. 2020";
+    public const string Name = "generalization", MeanOverTasks = "probe-mean-over-tasks";
 
     public bool AppliesTo(StudyResults results) => Rows(results).Any();
 
-    static IEnumerable<ProbeRow> Rows(StudyResults results) => results.Probes.Where(p => p.Protocol == "generalization");
+    static IEnumerable<ProbeRow> Rows(StudyResults results) => results.Probes.Where(p => p.Protocol == Name);
 
-    public void Render(StudyResults results, Report report)
+    public void Render(StudyResults results, LearnedTaskGuard guard, Report report)
     {
         var all = Rows(results).ToList();
-        var layer = ProbeScores.TopLayer(all);
-        var rows = all.Where(r => r.Layer == layer).ToList();
-        var tasks = rows.Select(r => r.Task).Distinct().Order(StringComparer.Ordinal).ToList();
-        var series = ProbeScores.OrderedSeries(rows).ToList();
-        var metric = string.Join("/", rows.Select(r => r.Metric).Distinct());
-
+        var keys = ProbeKey.In(all);
+        var csv = new List<SummaryRow>();
         report.Heading("Generalization probes: what fine-tuning left for other tasks");
-        report.Figure(Charts.GroupedBars($"Frozen-feature probes (layer {layer}) after fine-tuning", $"dev {metric} (%)", tasks,
-            [.. series.Select(s => new Series(s, [.. tasks.Select(t => ProbeScores.EstimateOf(rows.Where(r => r.Task == t && ProbeScores.SeriesOf(r) == s)))]))], "probe task"),
-            "generalization", "Linear-probe dev score per task (mean over seeds, 95 % CI); black = pretrained base, grey = random encoder.");
-        report.Table(new ReportTable("generalization", $"Probe dev {metric} (points, layer {layer}), mean ± sd over seeds; last column: mean over tasks.",
-            ["model", .. tasks, "mean over tasks"],
-            [.. series.Select(s => (IReadOnlyList<string>)[s, .. tasks.Select(t => Cell(rows.Where(r => r.Task == t && ProbeScores.SeriesOf(r) == s))), Cell(rows.Where(r => ProbeScores.SeriesOf(r) == s))])]));
-
-        var overTasks = series.ToDictionary(s => s, s => Compare.InPoints(ProbeScores.BySeed(rows.Where(r => ProbeScores.SeriesOf(r) == s))));
-        void Claim(string method, string baseline, string claim, bool higher)
+        foreach (var key in keys)
         {
-            if (overTasks.TryGetValue(method, out var m) && overTasks.TryGetValue(baseline, out var b) && Compare.CanCompare(m.Count, b.Count))
-                report.Claim(ClaimResult.From(Paper, claim, $"mean probe score over {tasks.Count} other tasks", Compare.BySeed(m, b), higher, " pts"));
+            var keyed = all.Where(r => ProbeKey.Of(r) == key).ToList();
+            var layer = ProbeScores.TopLayer(keyed);
+            var rows = keyed.Where(r => r.Layer == layer).ToList();
+            var tasks = rows.Select(r => r.Task).Distinct().Order(StringComparer.Ordinal).ToList();
+            var series = ProbeScores.OrderedSeries(rows).ToList();
+            Dictionary<int, SeedValue> Values(string s, string? task) =>
+                ProbeScores.BySeed(rows.Where(r => ProbeScores.SeriesOf(r) == s && (task is null || r.Task == task)), guard);
+            var where = $"{key.Describe()}, layer {layer}";
+
+            var figure = Charts.GroupedBars($"{Capitalized(key.Probe)} probes after fine-tuning ({key.Pooling} pooling, layer {layer})", "probe task", ValueAxis.Score("probe dev", key.Metric), tasks,
+                [.. series.Select(s => new Series(s, [.. tasks.Select(t => Cell.Of(Values(s, t), 100))]))]);
+            report.Figure(figure, key.NameIn("generalization", keys),
+                $"{Capitalized(key.Describe())}: probe dev {key.Metric} per task at layer {layer}; bars: mean over seeds with 95 % CI, dots: seeds.{ProbeScores.ReferenceNote(series)}");
+            report.Table(new ReportTable(key.NameIn("generalization", keys),
+                $"Probe dev {key.Metric} (points; {where}), mean ± sd over seeds; last column: mean over tasks. ✗n: n seeds rest on a fine-tuning that did not learn its task.",
+                ["model", .. tasks, "mean over tasks"],
+                [.. series.Select(s => (IReadOnlyList<string>)[s, .. tasks.Select(t => Format.MeanSd(Values(s, t))), Format.MeanSd(Values(s, null))])]));
+            report.Measure(new Measurement(new MeasurementKey(Name, MeanOverTasks, key.Probe, key.Pooling, layer, key.Metric),
+                $"mean {key.Probe}-probe dev {key.Metric} over {tasks.Count} other tasks ({key.Pooling} pooling, layer {layer})", ValueUnit.Score,
+                series.ToDictionary(s => s, s => (IReadOnlyDictionary<int, SeedValue>)Values(s, null))));
+
+            foreach (var l in keyed.Select(r => r.Layer).Distinct().Order())
+                foreach (var s in series)
+                    foreach (var t in tasks)
+                    {
+                        var values = ProbeScores.BySeed(keyed.Where(r => r.Layer == l && r.Task == t && ProbeScores.SeriesOf(r) == s), guard);
+                        if (values.Count > 0)
+                            csv.Add(SummaryRow.Of(SummaryRow.Keys(Name, s, Name, task: t, probe: key.Probe, pooling: key.Pooling, layer: l, metric: key.Metric), values));
+                    }
         }
-        Claim("standard", "base", "standard fine-tuning degrades the representation for other tasks (collapse)", higher: false);
-        Claim("r3f", "standard", "R3F keeps more general features than standard fine-tuning", higher: true);
-        Claim("r4f", "standard", "R4F keeps more general features than standard fine-tuning", higher: true);
+        report.Data(Name, csv);
     }
 
-    static string Cell(IEnumerable<ProbeRow> rows)
-    {
-        var scores = ProbeScores.BySeed(rows).Values.ToList();
-        return scores.Count == 0 ? "–" : Compare.MeanSd(Summary.Of(scores));
-    }
+    internal static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 }

@@ -2,7 +2,30 @@ using Probing.Probing.Protocols;
 
 namespace Probing.Workbench.Reporting.Sections;
 
-/// <summary>Shared ways of reading probe rows: who a row describes, and one score per seed.</summary>
+/// <summary>The columns besides layer and task that tell probe results apart: two probes, poolings or metrics are never averaged.</summary>
+public sealed record ProbeKey(string Probe, string Pooling, string Metric)
+{
+    /// <summary>"linear probe, mean pooling" — what a caption names.</summary>
+    public string Describe() => $"{Probe} probe, {Pooling} pooling";
+
+    /// <summary>A figure or table name: <paramref name="name"/> alone when the study has one key, else with the key appended.</summary>
+    public string NameIn(string name, IReadOnlyCollection<ProbeKey> all)
+    {
+        if (all.Count == 1) return name;
+        var parts = new List<string> { name };
+        if (all.Select(k => k.Probe).Distinct().Count() > 1) parts.Add(Probe);
+        if (all.Select(k => k.Pooling).Distinct().Count() > 1) parts.Add(Pooling);
+        if (all.Select(k => k.Metric).Distinct().Count() > 1) parts.Add(Metric);
+        return string.Join("-", parts);
+    }
+
+    public static ProbeKey Of(ProbeRow row) => new(row.Probe, row.Pooling, row.Metric);
+
+    public static List<ProbeKey> In(IEnumerable<ProbeRow> rows) =>
+        [.. rows.Select(Of).Distinct().OrderBy(k => k.Probe, StringComparer.Ordinal).ThenBy(k => k.Pooling, StringComparer.Ordinal).ThenBy(k => k.Metric, StringComparer.Ordinal)];
+}
+
+/// <summary>Shared ways of reading probe rows: who a row describes, and one value per seed with its learned-task flag.</summary>
 public static class ProbeScores
 {
     /// <summary>The series a row belongs to: its method, or its reference role for the base and random encoders.</summary>
@@ -13,16 +36,23 @@ public static class ProbeScores
     /// <summary>The deepest probed layer: what a single-layer table reports.</summary>
     public static int TopLayer(IEnumerable<ProbeRow> rows) => rows.Max(r => r.Layer);
 
-    /// <summary>Mean dev score per seed (over whatever else varies in <paramref name="rows"/>, e.g. tasks).</summary>
-    public static Dictionary<int, double> BySeed(IEnumerable<ProbeRow> rows) =>
-        rows.GroupBy(r => r.Seed).ToDictionary(g => g.Key, g => g.Average(r => r.Dev));
+    /// <summary>
+    /// Mean dev score per seed (over whatever else varies in <paramref name="rows"/>, e.g. tasks), flagged
+    /// where the fine-tuned model behind a row did not learn a task it was fine-tuned on.
+    /// </summary>
+    public static Dictionary<int, SeedValue> BySeed(IEnumerable<ProbeRow> rows, LearnedTaskGuard guard) =>
+        rows.GroupBy(r => r.Seed).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => new SeedValue(g.Average(r => r.Dev),
+            [.. g.Where(r => r.Role == ProbedModel.CheckpointRole).SelectMany(r => guard.NotLearned(r.Protocol, r.Method, r.Seed, r.StageIndex)).Distinct()]));
 
-    public static Estimate? EstimateOf(IEnumerable<ProbeRow> rows)
+    public static IEnumerable<string> OrderedSeries(IEnumerable<ProbeRow> rows) => MethodOrder.Sort(rows.Select(SeriesOf));
+
+    /// <summary>The reference roles that a caption explains where they appear.</summary>
+    public static string ReferenceNote(IEnumerable<string> series)
     {
-        var scores = BySeed(rows).Values.Select(v => 100 * v).ToList();
-        return scores.Count == 0 ? null : Estimate.Of(scores);
+        var list = series.ToList();
+        var notes = new List<string>();
+        if (list.Contains(ClaimBuilder.Base)) notes.Add("black: the pretrained base");
+        if (list.Contains(ClaimBuilder.Random)) notes.Add("grey: a random encoder of the same shape");
+        return notes.Count == 0 ? "" : " " + string.Join("; ", notes) + ".";
     }
-
-    public static IEnumerable<string> OrderedSeries(IEnumerable<ProbeRow> rows) =>
-        rows.Select(SeriesOf).Distinct().OrderBy(MethodOrder.Of).ThenBy(s => s, StringComparer.Ordinal);
 }

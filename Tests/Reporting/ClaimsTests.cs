@@ -1,0 +1,98 @@
+using NUnit.Framework;
+using Probing.Training.Infrastructure;
+using Probing.Workbench.Commands;
+using Probing.Workbench.Reporting;
+
+namespace Probing.Tests.Reporting;
+
+/// <summary>The verdict rules (docs/reporting.md): enough paired seeds with a spread, learned tasks, Holm's adjustment; claims for every method.</summary>
+public class ClaimsTests
+{
+    static IReadOnlyDictionary<int, SeedValue> Seeds(params double[] values) =>
+        values.Select((v, i) => (Seed: i + 1, Value: new SeedValue(v))).ToDictionary(x => x.Seed, x => x.Value);
+
+    static Measurement DevScore(params (string Series, IReadOnlyDictionary<int, SeedValue> Values)[] series) =>
+        new(new MeasurementKey("methods", "dev-score", Task: "fine-foods", Metric: "accuracy"), "best dev accuracy on fine-foods", ValueUnit.Score,
+            series.ToDictionary(s => s.Series, s => s.Values));
+
+    static IReadOnlyList<Claim> Decide(params Measurement[] measurements) => VerdictRules.Decide(ClaimBuilder.Evidence(measurements, PaperClaims.All));
+
+    /// <summary>The quickstart's chain claim: two seeds, both +2.40 pts. It was "supported" at p = 0.</summary>
+    [Test]
+    public void AZeroVariancePairOfTwoSeedsIsInsufficientData()
+    {
+        var claim = Decide(DevScore(("standard", Seeds(0.800, 0.810)), ("r4f", Seeds(0.824, 0.834)))).Single();
+        Assert.That(claim.Verdict, Is.EqualTo(Verdict.InsufficientData));
+        Assert.That(claim.Evidence.Comparison.HasPValue, Is.False, "no p-value from a zero standard error");
+        Assert.That(claim.Reason, Does.Contain("2 paired seeds"));
+    }
+
+    [Test]
+    public void ThreeSeedsWithZeroSpreadAreNotSupported()
+    {
+        var claim = Decide(DevScore(("standard", Seeds(0.80, 0.81, 0.79)), ("r4f", Seeds(0.824, 0.834, 0.814)))).Single();
+        Assert.That(claim.Evidence.Comparison.Count, Is.EqualTo(3));
+        Assert.That(claim.Verdict, Is.EqualTo(Verdict.InsufficientData));
+        Assert.That(claim.Reason, Does.Contain("zero spread"));
+    }
+
+    /// <summary>Three raw p-values below 0.05 whose Holm-adjusted values are not: no claim is supported.</summary>
+    [Test]
+    public void SupportedOnlyOnTheAdjustedPValue()
+    {
+        var measurement = DevScore(("standard", Seeds(0.80, 0.81, 0.79)));
+        ClaimEvidence Evidence(string method, double p) => new(measurement, method, "standard", ClaimDirection.Higher, "", $"{method} beats standard",
+            new Comparison(EffectTest.PairedDifference, 5, 0.02, 0.01, 0.005, 0.035, p), [1, 2, 3, 4, 5], []);
+        var claims = VerdictRules.Decide([Evidence("a", 0.02), Evidence("b", 0.03), Evidence("c", 0.04)]);
+        Assert.That(claims.Select(c => c.AdjustedP), Is.EqualTo(new[] { 0.06, 0.06, 0.06 }).Within(1e-12));
+        Assert.That(claims.Select(c => c.Verdict), Is.All.EqualTo(Verdict.NotSignificant));
+
+        var alone = VerdictRules.Decide([Evidence("a", 0.02)]).Single();
+        Assert.That(alone.Verdict, Is.EqualTo(Verdict.Supported), "the same p-value alone in its report");
+    }
+
+    [Test]
+    public void ASignificantEffectAgainstTheClaimedDirectionRefutesIt()
+    {
+        // sda − standard per seed: −2, −3, −2.5, −2.8, −2.2 pts; the paper claims SDA beats vanilla fine-tuning.
+        var claims = Decide(DevScore(("standard", Seeds(0.80, 0.81, 0.79, 0.82, 0.80)), ("sda", Seeds(0.78, 0.78, 0.765, 0.792, 0.778))));
+        var mean = claims.Single(c => c.Evidence.Comparison.Test == EffectTest.PairedDifference);
+        Assert.That(mean.Evidence.Statement, Is.EqualTo("SDA beats vanilla fine-tuning"));
+        Assert.That(mean.Verdict, Is.EqualTo(Verdict.Refuted));
+    }
+
+    [Test]
+    public void ARunThatDidNotLearnMakesItsClaimsNotInterpretable()
+    {
+        var failed = new RunRow("s", "finetune/method-r3f_seed-2", "finetune", 1, "r3f", 2, "fine-foods", "accuracy", 0.631, 0.631, 0.601, 0.661, false, 5, 6, 10);
+        var stuck = new Dictionary<int, SeedValue> { [1] = new(0.83), [2] = new(0.631, [failed]), [3] = new(0.84) };
+        var claims = Decide(DevScore(("standard", Seeds(0.80, 0.81, 0.79)), ("r3f", stuck)));
+        Assert.That(claims.Select(c => c.Verdict), Is.All.EqualTo(Verdict.NotInterpretable));
+        Assert.That(claims[0].Reason, Does.Contain("fine-foods (finetune, no-skill bound 66.1): r3f seed 2 (63.1)"));
+    }
+
+    /// <summary>A method no paper and no line of reporting code knows gets its claims against standard and the base like any other.</summary>
+    [Test]
+    public void ANewMethodNameGetsItsClaims()
+    {
+        var study = new StudyFixture();
+        foreach (var (seed, standard, mine) in new[] { (1, 0.80, 0.83), (2, 0.79, 0.83), (3, 0.81, 0.85), (4, 0.80, 0.82) })
+            study.FineTune("standard", seed, standard, wall: 5 + 0.1 * seed).FineTune("my-new-method", seed, mine, wall: 9 + 0.3 * seed);
+        var output = Directory.CreateTempSubdirectory("probing-claims-new-").FullName;
+        FiguresCommand.Build(study.Directory, output);
+
+        var claims = CsvTable.Read<ClaimRow>(Path.Combine(output, Report.TablesFolder, Report.ClaimsFile));
+        Assert.That(claims.Where(c => c.Method == "my-new-method").Select(c => (c.Quantity, c.Test, c.Baseline)), Is.EquivalentTo(new[]
+        {
+            ("dev-score", "paired_t", "standard"), ("dev-score", "f", "standard"), ("wall-seconds", "paired_t", "standard"),
+        }));
+        // my-new-method − standard: +3, +4, +4, +2 pts → mean 3.25, sd 0.957, t = 6.79 (df 3), p = 0.0065; Holm over 3 claims.
+        var dev = claims.Single(c => c.Method == "my-new-method" && c.Quantity == "dev-score" && c.Test == "paired_t");
+        Assert.That(dev.Effect, Is.EqualTo(0.0325).Within(1e-12));
+        Assert.That(dev.P, Is.EqualTo(0.0065).Within(0.0005));
+        Assert.That(dev.PHolm, Is.GreaterThanOrEqualTo(dev.P));
+        Assert.That(dev.Verdict, Is.EqualTo("supported"));
+        Assert.That(dev.Claim, Is.EqualTo("my-new-method differs from standard"));
+        Assert.That(File.ReadAllText(Path.Combine(output, Report.ReportFile)), Does.Contain("| my-new-method differs from standard |"));
+    }
+}
