@@ -89,6 +89,33 @@ public sealed class SoftmaxRegression
         return new SoftmaxRegression(result.X[..(d * columns)], result.X[(d * columns)..], d, classes, result.Iterations);
     }
 
+    /// <summary>
+    /// The code length of <paramref name="labels"/> under the model's predictive distribution,
+    /// −Σ log₂ p(yᵢ | xᵢ) in bits (log-softmax, or for two classes −softplus(∓z), so it stays finite and exact).
+    /// </summary>
+    public double Bits(Tensor x, int[] labels)
+    {
+        if (labels.Length != x.shape[0]) throw new ArgumentException($"{labels.Length} labels for {x.shape[0]} rows", nameof(labels));
+        if (labels.Length == 0) return 0;
+        using var scope = NewDisposeScope();
+        using var one = 1.0.ToScalar();
+        var logits = x.matmul(tensor(Weights, [Features, Columns])).add_(tensor(Bias, [Columns]), one);
+        double[] logProbabilities;
+        if (Columns == 1)
+        {
+            // log p(1) = −softplus(−z), log p(0) = −softplus(z); softplus(z) = max(z, 0) + log1p(exp(−|z|)).
+            var z = logits.squeeze(1).data<double>().ToArray();
+            static double Softplus(double v) => Math.Max(v, 0) + double.LogP1(Math.Exp(-Math.Abs(v)));
+            logProbabilities = [.. labels.Select((label, i) => -Softplus(label == 1 ? -z[i] : z[i]))];
+        }
+        else
+        {
+            var all = logits.log_softmax(1).data<double>().ToArray();
+            logProbabilities = [.. labels.Select((label, i) => all[i * Columns + label])];
+        }
+        return -logProbabilities.Sum() / Math.Log(2);
+    }
+
     public int[] Predict(Tensor x)
     {
         using var scope = NewDisposeScope();

@@ -3,6 +3,7 @@ using Probing.Probing.Features;
 using Probing.Probing.Probes;
 using Probing.Probing.Similarity;
 using Probing.Training.Data;
+using Probing.Training.Infrastructure;
 using Probing.Training.Model;
 
 namespace Probing.Probing.Protocols;
@@ -65,10 +66,13 @@ public sealed class GeneralizationProbe(FeatureStore store, ProbeRegistry regist
                     var devScore = fitted.Predict(devSplit.Features).Score(spec, devSplit).Primary;
                     double? testScore = test is null ? null : fitted.Predict(test[layer]).Score(spec, ProbeSplit.Of(test[layer], data.Test!)).Primary;
                     double? controlScore = control is null ? null : ControlScore(probe, problem, devSplit, control, data, trainRows, validationRows, seed);
+                    var code = settings.Mdl && !spec.IsRegression ? OnlineCode.Measure(Coder(probe), problem) : null;
+                    var controlCode = settings.Mdl && control is not null ? OnlineCode.Measure(Coder(probe), WithControlLabels(problem, control, data, trainRows, validationRows)) : null;
                     probes.Add(new ProbeRow(stage.Protocol, model.Method, stage.Name, stage.Index, model.Source.Name, model.Role, model.Source.ContentHash[..12],
                         seed, spec.Name, layer, settings.Pooling.ToString().ToLowerInvariant(), probe.Name,
                         TaskScore.Name(spec.PrimaryMetric), devScore, testScore, controlScore, devScore - controlScore,
-                        trainRows.Length, validationRows.Length, fitted.Regularization));
+                        trainRows.Length, validationRows.Length, fitted.Regularization,
+                        code?.OnlineBits, code?.UniformBits, code?.Compression, controlCode?.Compression));
                     log?.Invoke(FormattableString.Invariant($"{spec.Name} {model.Source.Name} seed {seed} layer {layer}: dev {devScore:F4}") +
                         (testScore is { } t ? FormattableString.Invariant($" test {t:F4}") : "") +
                         (controlScore is { } c ? FormattableString.Invariant($" control {c:F4}") : ""));
@@ -82,15 +86,22 @@ public sealed class GeneralizationProbe(FeatureStore store, ProbeRegistry regist
     /// <summary>The same probe, fitted on the same rows with control labels, scored on dev's control labels.</summary>
     static double ControlScore(IProbe probe, ProbeProblem problem, ProbeSplit dev, ControlTask control, TaskData data, int[] trainRows, int[] validationRows, int seed)
     {
+        var controlDev = dev.WithLabels(control.Labels(data.Dev));
+        return probe.Fit(WithControlLabels(problem, control, data, trainRows, validationRows), seed).Predict(controlDev.Features).Score(problem.Spec, controlDev).Primary;
+    }
+
+    static ProbeProblem WithControlLabels(ProbeProblem problem, ControlTask control, TaskData data, int[] trainRows, int[] validationRows)
+    {
         var labels = control.Labels(data.Train);
-        var controlProblem = problem with
+        return problem with
         {
             Train = problem.Train.WithLabels([.. trainRows.Select(r => labels[r])]),
             Validation = problem.Validation.WithLabels([.. validationRows.Select(r => labels[r])]),
         };
-        var controlDev = dev.WithLabels(control.Labels(data.Dev));
-        return probe.Fit(controlProblem, seed).Predict(controlDev.Features).Score(problem.Spec, controlDev).Primary;
     }
+
+    static ILabelCoder Coder(IProbe probe) => probe as ILabelCoder
+        ?? throw new InputError($"--mdl: the {probe.Name} probe gives no label probabilities for the online code; use --probe linear");
 
     static List<CkaRow> Similarities(TaskSpec spec, int examples, Dictionary<ProbedModel, IReadOnlyDictionary<int, FeatureMatrix>> devFeatures,
         ProbedModel reference, ProbeSettings settings, ProbeStage stage)

@@ -1,4 +1,5 @@
 using CsvHelper;
+using Probing.Probing.Probes;
 
 namespace Probing.Probing.Protocols;
 
@@ -13,6 +14,10 @@ namespace Probing.Probing.Protocols;
 /// longer protocol; see <see cref="ProbeStage"/>.
 /// <see cref="Control"/> is the same probe's dev score on the control task and
 /// <see cref="Selectivity"/> = Dev − Control (both empty where no control was run).
+/// With the MDL measure (<see cref="ProbeSettings.Mdl"/>), <see cref="OnlineBits"/> is the online code
+/// length of the probe's train labels and <see cref="UniformBits"/> = n·log₂K, in bits;
+/// <see cref="Compression"/> = uniform / online, and <see cref="ControlCompression"/> the same on the
+/// control labels (all empty without MDL; see <see cref="OnlineCode"/>).
 /// </summary>
 [CsvRecord]
 public partial record ProbeRow(
@@ -20,7 +25,8 @@ public partial record ProbeRow(
     string Model, string Role, string ModelHash,
     int Seed, string Task, int Layer, string Pooling, string Probe,
     string Metric, double Dev, double? Test, double? Control, double? Selectivity,
-    int TrainExamples, int ValidationExamples, double Regularization);
+    int TrainExamples, int ValidationExamples, double Regularization,
+    double? OnlineBits = null, double? UniformBits = null, double? Compression = null, double? ControlCompression = null);
 
 /// <summary>
 /// Linear CKA between a reference model's features (the base) and another model's, on the same inputs.

@@ -1,4 +1,6 @@
+using System.Text.Json.Serialization;
 using Probing.Probing.Features;
+using Probing.Probing.Probes;
 using Probing.Training.Model;
 
 namespace Probing.Probing.Protocols;
@@ -7,6 +9,9 @@ namespace Probing.Probing.Protocols;
 /// What a probing pass measures. <see cref="TrainLimit"/> (null = all) subsamples each task's train
 /// split per seed, the limited-data setting; <see cref="ValidationFraction"/> of the (subsampled)
 /// train rows is held out for the probe to choose its regularization on, so dev and test stay unseen.
+/// <see cref="Mdl"/> adds the online code length of the probe's train labels (and of the control labels)
+/// to every row (the probe must be an <see cref="ILabelCoder"/>, as the linear probe is); left out of the
+/// config when off, so configs without it read as before.
 /// </summary>
 public sealed record ProbeSettings(
     IReadOnlyList<string> Tasks,
@@ -18,7 +23,8 @@ public sealed record ProbeSettings(
     int MaxLength = 128,
     bool Controls = true,
     double ValidationFraction = 0.2,
-    string? GlueDir = null);
+    string? GlueDir = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Mdl = false);
 
 /// <summary>
 /// A model to probe and its part in the comparison: "checkpoint", "base" (upper reference) or "random"

@@ -9,13 +9,15 @@ using Probing.Training.Text;
 
 namespace Probing.Probing.Protocols;
 
-/// <summary>Everything a protocol produced: probes.csv, cka.csv and stages.csv rows.</summary>
-public sealed record ProtocolResults(IReadOnlyList<ProbeRow> Probes, IReadOnlyList<CkaRow> Cka, IReadOnlyList<StageRow> Stages)
+/// <summary>Everything a protocol produced: probes.csv, cka.csv, stages.csv and (with a collapse curve) curve.csv rows.</summary>
+public sealed record ProtocolResults(IReadOnlyList<ProbeRow> Probes, IReadOnlyList<CkaRow> Cka, IReadOnlyList<StageRow> Stages, IReadOnlyList<CurveRow>? Curve = null)
 {
+    public IReadOnlyList<CurveRow> CurveRows => Curve ?? [];
+
     public static ProtocolResults Concat(IEnumerable<ProtocolResults> parts)
     {
         var list = parts.ToList();
-        return new([.. list.SelectMany(p => p.Probes)], [.. list.SelectMany(p => p.Cka)], [.. list.SelectMany(p => p.Stages)]);
+        return new([.. list.SelectMany(p => p.Probes)], [.. list.SelectMany(p => p.Cka)], [.. list.SelectMany(p => p.Stages)], [.. list.SelectMany(p => p.CurveRows)]);
     }
 }
 
@@ -31,10 +33,11 @@ public sealed record StagePlan(
 
 /// <summary>
 /// The inputs every protocol shares: the base, the probe settings (their seeds are replaced by each
-/// run's seed), a feature store, the probe registry, how to load a task by name, and where progress goes.
+/// run's seed), a feature store, the probe registry, how to load a task by name, where progress goes,
+/// and whether every fine-tuning stage draws a collapse curve (<see cref="CollapseCurve"/>).
 /// </summary>
 public sealed class ProtocolContext(ModelFolder baseModel, ProbeSettings probe, FeatureStore store, ProbeRegistry registry,
-    Func<string, TaskData>? loadTask = null, ITrainingProgress? progress = null, Action<string>? log = null)
+    Func<string, TaskData>? loadTask = null, ITrainingProgress? progress = null, Action<string>? log = null, CurveSettings? curve = null)
 {
     readonly Dictionary<string, TaskData> tasks = [];
     readonly Lazy<ITextTokenizer> tokenizer = new(baseModel.LoadTokenizer);
@@ -47,6 +50,7 @@ public sealed class ProtocolContext(ModelFolder baseModel, ProbeSettings probe, 
     public ProbeRegistry Registry => registry;
     public ITrainingProgress Progress => progress ?? SilentProgress.Instance;
     public ITextTokenizer Tokenizer => tokenizer.Value;
+    public CurveSettings? Curve => curve;
     public void Log(string message) => log?.Invoke(message);
 
     /// <summary>A task's data, read once per context.</summary>
@@ -66,6 +70,7 @@ public sealed class ProtocolContext(ModelFolder baseModel, ProbeSettings probe, 
 /// (logs, checkpoint, best/, last/) plus the stage's own <c>probes.csv</c>, <c>cka.csv</c>,
 /// <c>stage.csv</c> and a <c>DONE</c> written last. A stage with DONE is read back (the next stage
 /// starts from its <c>last/</c>); an unfinished one is resumed by the FineTuner from its checkpoint.
+/// With <see cref="ProtocolContext.Curve"/>, each stage's fine-tuning also writes its collapse curve (<c>curve.csv</c>).
 /// Each stage starts from the previous stage's final encoder (<c>last/</c>) with a fresh head, and that
 /// same encoder is probed. The checkpoint folder of a finished stage is deleted to save disk.
 /// </summary>
@@ -106,15 +111,16 @@ public sealed class StagedFineTuning(StagePlan plan, ProtocolContext context)
                 var data = context.Task(stageName);
                 context.Log(FormattableString.Invariant($"{plan.Protocol} {method} seed {seed}: stage {k}/{plan.StageTasks.Count}, fine-tuning {data.Spec.Name}"));
                 FineTuneResult result;
+                var curve = Curve(new ProbeStage(plan.Protocol, stageName, k), method, seed, folder);
                 using (var start = current.LoadEncoder())
-                    result = new FineTuner(config with { Task = data.Spec.Name }, data, context.Tokenizer, folder, context.Progress).Run(start);
+                    result = new FineTuner(config with { Task = data.Spec.Name }, data, context.Tokenizer, folder, context.Progress, curve).Run(start);
                 result.Encoder.Dispose();
                 stages.Add(new StageRow(plan.Protocol, method, seed, k, stageName, TaskScore.Name(data.Spec.PrimaryMetric), result.BestDev.Primary, result.TrainSeconds, result.Steps));
                 current = ModelFolder.Resolve(result.LastFolder);
             }
             var source = k == 0 ? (IFeatureSource)context.BaseSource : new CheckpointFeatureSource($"{RunName(method, seed)}/{StageFolderName(k, stageName)}", current);
             var model = new ProbedModel(k == 0 ? ProbedModel.BaseRole : ProbedModel.CheckpointRole, source, method, seed);
-            var part = ProbeStage(model, new ProbeStage(plan.Protocol, stageName, k), stages);
+            var part = ProbeStage(model, new ProbeStage(plan.Protocol, stageName, k), stages) with { Curve = ReadOrEmpty<CurveRow>(Path.Combine(folder, CollapseCurve.FileName)) };
             if (k > 0) context.Store.Release(source);
             CsvTable.Write(Path.Combine(folder, ProbesFile), part.Probes);
             CsvTable.Write(Path.Combine(folder, CkaFile), part.Cka);
@@ -126,6 +132,10 @@ public sealed class StagedFineTuning(StagePlan plan, ProtocolContext context)
         }
         return ProtocolResults.Concat(parts);
     }
+
+    /// <summary>The stage's collapse-curve observer, or null when the protocol draws none.</summary>
+    CollapseCurve? Curve(ProbeStage stage, string method, int seed, string folder) => context.Curve is not { } curve ? null
+        : new CollapseCurve(curve, context.Probe, context.Task, context.Tokenizer, stage, method, seed, folder, context.Registry);
 
     ProtocolResults ProbeStage(ProbedModel model, ProbeStage stage, List<StageRow> stages)
     {
@@ -143,7 +153,8 @@ public sealed class StagedFineTuning(StagePlan plan, ProtocolContext context)
     static ProtocolResults ReadStage(string folder) => new(
         CsvTable.Read<ProbeRow>(Path.Combine(folder, ProbesFile)),
         ReadOrEmpty<CkaRow>(Path.Combine(folder, CkaFile)),
-        ReadOrEmpty<StageRow>(Path.Combine(folder, StageFile)));
+        ReadOrEmpty<StageRow>(Path.Combine(folder, StageFile)),
+        ReadOrEmpty<CurveRow>(Path.Combine(folder, CollapseCurve.FileName)));
 
     static List<T> ReadOrEmpty<T>(string path) => File.Exists(path) && File.ReadAllText(path).Trim().Length > 0 ? CsvTable.Read<T>(path) : [];
 }

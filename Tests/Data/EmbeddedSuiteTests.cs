@@ -25,6 +25,9 @@ public class EmbeddedSuiteTests
         new object[] { "brown-category", 5914, 994, 985, new[] { "news", "editorial", "reviews", "religion", "hobbies", "lore",
             "belles_lettres", "government", "learned", "fiction", "mystery", "science_fiction", "adventure", "romance" } },
         new object[] { "wordnet-field", 3523, 562, 586, new[] { "person", "artifact", "act", "animal", "plant", "communication", "state", "attribute" } },
+        new object[] { "word-usage-proxy", 6000, 1000, 1000, new[] { "other", "uses" } },
+        new object[] { "excerpt-nli-proxy", 6000, 1000, 1000, new[] { "not_entailment", "entailment" } },
+        new object[] { "field-pair-proxy", 6000, 1000, 1000, new[] { "different", "same" } },
     ];
 
     [TestCaseSource(nameof(Documented))]
@@ -77,10 +80,11 @@ public class EmbeddedSuiteTests
     {
         var corpus = new HashSet<string>(new[] { "sotu", "brown", "wordnet" }
             .SelectMany(part => TextFiles.ReadLines(ProjectPaths.Data("corpus", $"pretrain_{part}.txt.gz"))).Select(TextKey.Normalize));
-        foreach (var name in new[] { "qnli-proxy", "qqp-proxy", "rte-proxy", "brown-genre", "sotu-party", "sotu-era", "brown-category", "wordnet-field" })
+        foreach (var name in new[] { "qnli-proxy", "qqp-proxy", "rte-proxy", "brown-genre", "sotu-party", "sotu-era", "brown-category", "wordnet-field", "excerpt-nli-proxy", "field-pair-proxy", "word-usage-proxy" })
         {
             var data = TaskCatalog.Load(name);
-            var texts = data.Dev.Concat(data.Test!).SelectMany(e => name == "qnli-proxy" ? [e.Text2!] : e.Text2 == null ? [e.Text1] : new[] { e.Text1, e.Text2 });
+            // qnli-proxy's and word-usage-proxy's questions are templates and excerpt-nli-proxy's excerpts are parts of lines (LearnableProxiesTests checks their sources).
+            var texts = data.Dev.Concat(data.Test!).SelectMany(e => name is "qnli-proxy" or "word-usage-proxy" ? [e.Text2!] : name == "excerpt-nli-proxy" || e.Text2 == null ? [e.Text1] : new[] { e.Text1, e.Text2 });
             var missing = texts.Where(t => !corpus.Contains(TextKey.Normalize(t))).ToList();
             Assert.That(missing, Is.Empty, $"{name}: held-out texts absent from the corpus");
         }

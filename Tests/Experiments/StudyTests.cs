@@ -182,3 +182,49 @@ public class CommittedSpecTests
         Assert.That(Directory.Exists(directory), Is.False, "planning writes nothing");
     }
 }
+
+/// <summary>
+/// Every paper study has a second seed block, experiments/paper/replication/&lt;same file&gt;: the same
+/// runs on seeds it shares with no other block (each seed + 1000), so a verdict can be checked on
+/// seeds its tasks and settings were not chosen on.
+/// </summary>
+public class PaperSeedBlockTests
+{
+    const int Offset = 1000;
+    static readonly string Paper = Path.Combine(ProjectPaths.DataDir, "..", "experiments", "paper");
+
+    static IEnumerable<string> Studies() => Directory.GetFiles(Paper, "*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal)!;
+
+    [TestCaseSource(nameof(Studies))]
+    public void ReplicationBlockRunsTheSameCellsOnDisjointSeeds(string file)
+    {
+        var first = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Paper, file)))!.AsObject();
+        var replicationPath = Path.Combine(Paper, "replication", file);
+        Assert.That(File.Exists(replicationPath), Is.True, $"{file} has no replication block");
+        var second = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(replicationPath))!.AsObject();
+        Assert.That((string)second["name"]!, Is.EqualTo((string)first["name"]! + "-replication"));
+
+        var seedsFirst = Seeds(first).ToList();
+        var seedsSecond = Seeds(second).ToList();
+        Assert.That(seedsFirst, Is.Not.Empty);
+        Assert.That(seedsSecond, Is.EqualTo(seedsFirst.Select(s => s + Offset)), "every seed + 1000, in the same places");
+        Assert.That(seedsSecond.Intersect(seedsFirst), Is.Empty);
+
+        // Apart from name, description and seeds, the two blocks are the same runs.
+        Assert.That(WithoutSeeds(second["runs"]!).ToJsonString(), Is.EqualTo(WithoutSeeds(first["runs"]!).ToJsonString()));
+    }
+
+    static IEnumerable<int> Seeds(System.Text.Json.Nodes.JsonObject spec) =>
+        spec["runs"]!.AsArray().SelectMany(run => (run!["options"]?["seeds"] ?? run["grid"]?["seed"])?.AsArray().Select(s => (int)s!) ?? []);
+
+    static System.Text.Json.Nodes.JsonNode WithoutSeeds(System.Text.Json.Nodes.JsonNode runs)
+    {
+        var copy = runs.DeepClone();
+        foreach (var run in copy.AsArray())
+        {
+            (run!["options"] as System.Text.Json.Nodes.JsonObject)?.Remove("seeds");
+            (run["grid"] as System.Text.Json.Nodes.JsonObject)?.Remove("seed");
+        }
+        return copy;
+    }
+}

@@ -96,3 +96,63 @@ public class ClaimsTests
         Assert.That(File.ReadAllText(Path.Combine(output, Report.ReportFile)), Does.Contain("| my-new-method differs from standard |"));
     }
 }
+
+/// <summary>A claim judged on a second, disjoint seed block (docs/reporting.md, replication.csv).</summary>
+public class ReplicationTests
+{
+    static readonly Measurement Score = new(new MeasurementKey("methods", "dev-score", Task: "fine-foods", Metric: "accuracy"), "best dev accuracy on fine-foods",
+        ValueUnit.Score, new Dictionary<string, IReadOnlyDictionary<int, SeedValue>>());
+
+    static ClaimEvidence Evidence(string method, double p, int n = 5, IReadOnlyList<RunRow>? notLearned = null) =>
+        new(Score, method, "standard", ClaimDirection.Higher, "", $"{method} beats standard",
+            new Comparison(EffectTest.PairedDifference, n, 0.02, 0.01, 0.005, 0.035, p), [.. Enumerable.Range(1, n)], notLearned ?? []);
+
+    [Test]
+    public void SameDecisiveVerdictReplicatesAnotherDoesNotAndAnUndecidedBlockCannotTell()
+    {
+        // First block: a and b supported (Holm over 3: 0.003, 0.004 → below 0.05), c not significant.
+        var first = VerdictRules.Decide([Evidence("a", 0.001), Evidence("b", 0.002), Evidence("c", 0.5)]);
+        // Second block: a supported, b not significant, c with two seeds only; d exists only here.
+        var second = VerdictRules.Decide([Evidence("a", 0.001), Evidence("b", 0.2), Evidence("c", 0.01, n: 2), Evidence("d", 0.001)]);
+        Assert.That(first.Select(c => c.Verdict), Is.EqualTo(new[] { Verdict.Supported, Verdict.Supported, Verdict.NotSignificant }));
+
+        var replicated = Replication.Compare(first, second);
+        Assert.That(replicated.Select(r => r.First.Evidence.Method), Is.EqualTo(new[] { "a", "b", "c" }), "one row per claim of the first block");
+        Assert.That(replicated.Select(r => r.Replicates), Is.EqualTo(new bool?[] { true, false, null }));
+        Assert.That(replicated[2].Second!.Verdict, Is.EqualTo(Verdict.InsufficientData));
+        Assert.That(replicated.Select(r => r.ToRow().Replicates), Is.EqualTo(new[] { "yes", "no", "cannot tell" }));
+
+        var missing = Replication.Compare(first, [second[0]]);
+        Assert.That(missing[1].Second, Is.Null);
+        Assert.That(missing[1].Replicates, Is.Null, "a claim the second block does not make cannot replicate");
+    }
+
+    [Test]
+    public void TwoNotSignificantVerdictsReplicateAsANullResult()
+    {
+        var first = VerdictRules.Decide([Evidence("a", 0.4)]);
+        var second = VerdictRules.Decide([Evidence("a", 0.7)]);
+        Assert.That(Replication.Compare(first, second).Single().Replicates, Is.True);
+    }
+}
+
+public class SelfDistillationClaimTests
+{
+    /// <summary>Xu et al.'s claim (g), SDV ≥ SDA, is a pair the generic rules (every method against standard and the base) do not make.</summary>
+    [Test]
+    public void SdvIsComparedWithSdaAsWellAsWithStandard()
+    {
+        IReadOnlyDictionary<int, SeedValue> Seeds(params double[] values) => values.Select((v, i) => (i + 1, new SeedValue(v))).ToDictionary(x => x.Item1, x => x.Item2);
+        var measurement = new Measurement(new MeasurementKey("methods", "dev-score", Task: "word-usage-proxy", Metric: "accuracy"), "best dev accuracy on word-usage-proxy", ValueUnit.Score,
+            new Dictionary<string, IReadOnlyDictionary<int, SeedValue>>
+            {
+                ["standard"] = Seeds(0.60, 0.62, 0.61, 0.63), ["sda"] = Seeds(0.62, 0.63, 0.62, 0.65), ["sdv"] = Seeds(0.64, 0.66, 0.63, 0.68),
+            });
+        var claims = ClaimBuilder.Evidence([measurement], PaperClaims.All).Where(e => e.Comparison.Test == EffectTest.PairedDifference).ToList();
+        var sdvSda = claims.Single(e => e.Method == "sdv" && e.Baseline == "sda");
+        Assert.That(sdvSda.Statement, Does.StartWith("SDV beats SDA"));
+        Assert.That(sdvSda.Direction, Is.EqualTo(ClaimDirection.Higher));
+        Assert.That(sdvSda.Comparison.Effect, Is.EqualTo((0.02 + 0.03 + 0.01 + 0.03) / 4).Within(1e-12), "mean per-seed sdv − sda");
+        Assert.That(claims.Where(e => e.Baseline == "standard").Select(e => e.Method), Is.EquivalentTo(new[] { "sda", "sdv" }));
+    }
+}

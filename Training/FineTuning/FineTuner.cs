@@ -23,21 +23,23 @@ public sealed record FineTuneResult(Encoder Encoder, TaskScore BestDev, int Best
 /// Every step draws its batch, noise and dropout from (seed, step) alone, so a run resumed from its
 /// checkpoint continues the exact loss sequence of an uninterrupted one. Writes into the run folder:
 /// <c>train_log.csv</c>, <c>eval_log.csv</c>, <c>checkpoint/</c>, <c>best/</c>, <c>last/</c>.
+/// An optional <see cref="IStepObserver"/> sees the model at step 0 and every few steps (it cannot change the training).
 /// </summary>
-public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokenizer tokenizer, string runDirectory, ITrainingProgress progress)
+public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokenizer tokenizer, string runDirectory, ITrainingProgress progress,
+    IStepObserver? observer = null)
 {
     public const string BestFolder = "best", LastFolder = "last", CheckpointFolder = FineTuningLoop<DevEvaluation>.CheckpointFolder, EvalLogFile = EvalLog.FileName;
 
     string RunPath(string name) => Path.Combine(runDirectory, name);
 
     /// <summary>Fine-tunes the encoder of a model folder (a base, or a fine-tuned run's <c>best/</c>), with a fresh head unless <c>reuse_head</c>.</summary>
-    public static FineTuneResult Run(FineTuneConfig config, TaskData task, ModelFolder model, string runDirectory, ITrainingProgress progress)
+    public static FineTuneResult Run(FineTuneConfig config, TaskData task, ModelFolder model, string runDirectory, ITrainingProgress progress, IStepObserver? observer = null)
     {
         // A classifier's folder stores an EncoderConfig; a BART encoder's has no such form (its folders hold BART's config).
         if (model.IsSeq2Seq)
             throw InputError.InFile(model.File(EncoderCheckpoint.ConfigFile), "a BART folder is a sequence-to-sequence model; classification fine-tuning needs an encoder folder (BERT or RoBERTa)");
         var tokenizer = model.LoadTokenizer();
-        var tuner = new FineTuner(config, task, tokenizer, runDirectory, progress);
+        var tuner = new FineTuner(config, task, tokenizer, runDirectory, progress, observer);
         if (!config.ReuseHead)
         {
             using var encoder = model.LoadEncoder();
@@ -92,6 +94,15 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
             {
                 lastScore = Evaluate(regularizer.EvaluationModel, dev, step, evaluations, head);
                 return [new DevEvaluation(step, lastScore)];
+            },
+            start =>
+            {
+                observer?.Begin(start, totalSteps);
+                if (start == 0) Observe(0, regularizer.EvaluationModel);
+            },
+            (step, done) =>
+            {
+                if (observer is not null && (step % observer.Interval == 0 || done)) Observe(step, regularizer.EvaluationModel);
             });
 
         var final = regularizer.EvaluationModel;
@@ -105,6 +116,21 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
         encoder.eval();
         return new FineTuneResult(encoder, best.Score, best.Step, lastScore, totalSteps,
             loop.TrainSeconds, RunPath(BestFolder), RunPath(LastFolder));
+    }
+
+    /// <summary>Hands the model to the observer and puts its train/eval mode back as it was.</summary>
+    void Observe(int step, SequenceClassifier model)
+    {
+        if (observer is null) return;
+        var wasTraining = model.training;
+        try
+        {
+            observer.Observe(step, model);
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
     }
 
     TaskScore Evaluate(SequenceClassifier model, EncodedExamples dev, int step, IReadOnlyList<DevEvaluation> evaluations, HeadInfo head)

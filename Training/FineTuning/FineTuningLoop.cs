@@ -46,14 +46,18 @@ public sealed class FineTuningLoop<TEval>(LoopSettings settings, string runDirec
     /// <param name="backward">Computes and back-propagates the loss of step <c>step</c> (0-based); torch is already seeded.</param>
     /// <param name="evaluate">Evaluates after step <c>step</c> (1-based), given the evaluations so far, and returns the
     /// new rows; it leaves the models' train/eval modes as it found them.</param>
+    /// <param name="begin">Called once with the step training starts from (0, or the resumed checkpoint's).</param>
+    /// <param name="afterEvaluation">Called after every step (1-based) and its evaluation, if any, before its checkpoint; true at the last step.</param>
     public void Run<TConfig>(nn.Module student, TConfig modelConfig, AdamW optimizer, ITrainingMethod method, string phase, int evalEvery,
-        Func<int, StepLoss> backward, Func<int, IReadOnlyList<TEval>, IEnumerable<TEval>> evaluate)
+        Func<int, StepLoss> backward, Func<int, IReadOnlyList<TEval>, IEnumerable<TEval>> evaluate,
+        Action<int>? begin = null, Action<int, bool>? afterEvaluation = null)
     {
         var totalSteps = settings.Steps;
         var schedule = new LearningRateSchedule(settings.LearningRate, settings.WarmupSteps, totalSteps);
         var log = new List<TrainLogRow>();
         var (start, elapsedBefore) = Resume(student, optimizer, method, log);
         var lastCheckpoint = start;
+        begin?.Invoke(start);
         var parameters = student.parameters().ToList();
         var clock = Stopwatch.StartNew();
         student.train();
@@ -79,6 +83,7 @@ public sealed class FineTuningLoop<TEval>(LoopSettings settings, string runDirec
             var done = step + 1 == totalSteps;
             if ((step + 1) % evalEvery == 0 || done)
                 Evaluations.AddRange([.. evaluate(step + 1, Evaluations)]);
+            afterEvaluation?.Invoke(step + 1, done);
             if ((step + 1) % settings.CheckpointEvery == 0 || done)
             {
                 TrainLog.Write(RunPath(TrainLog.FileName), method.TermNames, log);

@@ -7,7 +7,7 @@ namespace Probing.Workbench.Commands;
 
 /// <summary>
 /// <c>workbench chain --methods … --seeds …</c>: the degradation chain (sequential fine-tuning along
-/// the stand-ins of SST-2 → QNLI → QQP → RTE by default) with frozen probes of the first and every
+/// SST-2 → QNLI → QQP → RTE on a GLUE folder, four tasks the base learns on the embedded suite) with frozen probes of the first and every
 /// earlier task after every stage; see <see cref="DegradationChain"/>.
 /// </summary>
 public static class ChainCommand
@@ -18,9 +18,8 @@ public static class ChainCommand
         var protocolOptions = new ProtocolOptions(required: true);
         var tasks = new Option<string[]>("--tasks")
         {
-            Description = "The chain, in order (default: fine-foods qnli-proxy qqp-proxy rte-proxy)",
+            Description = "The chain, in order (default: sotu-era field-pair-proxy word-usage-proxy excerpt-nli-proxy; sst2 qnli qqp rte with a GLUE folder)",
             AllowMultipleArgumentsPerToken = true,
-            DefaultValueFactory = _ => [.. DegradationChain.DefaultTasks],
         };
         var output = CommonOptions.Output("the chain (default results/chain/<methods>-<setting>-<probe>-<layers>)");
         var forceNew = CommonOptions.ForceNew();
@@ -32,7 +31,7 @@ public static class ChainCommand
         protocolOptions.AddTo(command);
         command.SetPlanner(parse =>
         {
-            var chain = ProbeOptions.SplitList(parse.GetValue(tasks)!);
+            var chain = ProbeOptions.SplitList(parse.GetValue(tasks) is { Length: > 0 } named ? named : [.. DegradationChain.DefaultFor(parse.GetValue(probeOptions.DataDir))]);
             if (chain.Length == 0) throw new InputError("--tasks: name at least one task");
             return SequentialCommand.Plan(parse, probeOptions, protocolOptions, chain, "chain", cycles: null, output, forceNew, (config, context, root) =>
                 DegradationChain.Run(chain, config.Methods, config.Seeds, context, Path.Combine(root, DegradationChain.Folder)));
@@ -54,7 +53,8 @@ static class SequentialCommand
         var name = $"{string.Join("+", methods.Select(m => Training.Regularizers.MethodRegistry.KindOf(m.Method)))}-{parse.GetValue(protocolOptions.Setting)}-{settings.Probe}-{settings.Layers.Text}"
             + (settings.TrainLimit is { } n ? FormattableString.Invariant($"-n{n}") : "");
         var folder = parse.GetValue(output) ?? Path.Combine("results", protocol, name);
-        var config = new ProtocolRun.Config(protocol, tasks, cycles, settings, methods, seeds, null, probeOptions.Cache(parse), parse.GetValue(probeOptions.BatchSize));
+        var config = new ProtocolRun.Config(protocol, tasks, cycles, settings, methods, seeds, null, probeOptions.Cache(parse), parse.GetValue(probeOptions.BatchSize),
+            protocolOptions.Curve(parse, tasks));
         var plan = ProtocolRun.Plan(folder, config, baseModel, (context, root) => run(config, context, root));
         return new CommandPlan([plan], () =>
         {

@@ -30,8 +30,12 @@ public static class FiguresCommand
         {
             var folders = parse.GetValue(studies)!;
             if (folders.Length > 1 && parse.GetValue(output) is not null) throw new InputError($"--out names one report folder, but {folders.Length} studies were given");
+            var listed = folders.Select(f => Path.GetFullPath(f).TrimEnd(Path.DirectorySeparatorChar)).ToHashSet(StringComparer.Ordinal);
             foreach (var folder in folders)
             {
+                // A second seed block is reported with its study (below), not twice.
+                var full = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar);
+                if (full.EndsWith(Replication.Suffix, StringComparison.Ordinal) && listed.Contains(full[..^Replication.Suffix.Length])) continue;
                 var report = Build(folder, parse.GetValue(output));
                 AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(Path.Combine(report.Directory, Report.ReportFile))}[/] with {report.Figures.Count} figures");
             }
@@ -40,7 +44,26 @@ public static class FiguresCommand
         return command;
     }
 
+    /// <summary>
+    /// The study's report. Where a second seed block of the study has finished runs (a sibling folder
+    /// named like the study plus <see cref="Replication.Suffix"/>, as <c>workbench run</c> names the
+    /// replication specs' studies), its report is built too and this one says per claim whether the verdict replicates there.
+    /// </summary>
     public static Report Build(string studyDirectory, string? outputDirectory = null)
+    {
+        var secondBlock = SecondBlock(studyDirectory);
+        return Build(studyDirectory, outputDirectory, secondBlock is null ? null : Build(secondBlock, null, null).Claims);
+    }
+
+    static string? SecondBlock(string studyDirectory)
+    {
+        var full = Path.GetFullPath(studyDirectory).TrimEnd(Path.DirectorySeparatorChar);
+        if (full.EndsWith(Replication.Suffix, StringComparison.Ordinal)) return null;
+        var sibling = full + Replication.Suffix;
+        return Directory.Exists(sibling) && !StudyResults.Load(sibling).IsEmpty ? sibling : null;
+    }
+
+    static Report Build(string studyDirectory, string? outputDirectory, IReadOnlyList<Claim>? secondBlock)
     {
         var results = StudyResults.Load(studyDirectory);
         if (results.IsEmpty)
@@ -58,7 +81,7 @@ public static class FiguresCommand
         var guard = LearnedTaskGuard.FromTaskData(results);
         foreach (var section in Sections.Where(s => s.AppliesTo(results))) section.Render(results, guard, report);
         var (title, description) = Describe(studyDirectory);
-        report.Write(title, description, results.Provenance);
+        report.Write(title, description, results.Provenance, secondBlock);
         return report;
     }
 

@@ -80,6 +80,8 @@ public static class ProbeCommand
                     return 0;
                 });
             }
+            if (protocolOptions.Curve(parse, taskList) is not null)
+                throw new InputError("--curve-every: the collapse curve watches fine-tuning; give --methods");
             var models = ProbedModels(parse.GetValue(checkpoint), parse.GetValue(probeOptions.Model), parse.GetValue(randomSeed));
             var name = models[0].Role == ProbedModel.CheckpointRole ? models[0].Source.Name : "base";
             var folder = parse.GetValue(output) ?? Path.Combine("results", "probe",
@@ -105,7 +107,7 @@ public static class ProbeCommand
             $"generalization-{task}-{string.Join("+", kinds)}-{parse.GetValue(protocolOptions.Setting)}-{parse.GetValue(probeOptions.Pooling)}-{settings.Probe}-{settings.Layers.Text}"
             + (settings.TrainLimit is { } n ? FormattableString.Invariant($"-n{n}") : ""));
         var config = new ProtocolRun.Config(MethodGeneralization.Protocol, [task], null, settings, methods, settings.Seeds,
-            randomSeed, probeOptions.Cache(parse), parse.GetValue(probeOptions.BatchSize));
+            randomSeed, probeOptions.Cache(parse), parse.GetValue(probeOptions.BatchSize), protocolOptions.Curve(parse, settings.Tasks));
         return ProtocolRun.Plan(folder, config, baseModel, (context, root) => MethodGeneralization.Run(task, methods, settings.Seeds, context, root, randomSeed));
     }
 

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Probing.Probing.Protocols;
+using Probing.Training.Data;
 using Probing.Training.FineTuning;
 using Probing.Training.Infrastructure;
 using Probing.Training.Regularizers;
@@ -9,12 +11,16 @@ namespace Probing.Workbench.Commands;
 /// <summary>
 /// The fine-tuning options of the protocols (<c>probe --methods</c>, <c>chain</c>, <c>retention</c>):
 /// <c>--methods</c>, <c>--seeds</c> (run seeds: they seed fine-tuning and the probe's sampling),
-/// <c>--setting gentle|aggressive</c> and <c>--set key=value</c> on the FineTuneConfig.
+/// <c>--setting gentle|aggressive</c>, <c>--set key=value</c> on the FineTuneConfig, and the collapse
+/// curve (<c>--curve-every</c>, <c>--curve-tasks</c>, <c>--curve-dev-limit</c>).
 /// </summary>
 public sealed class ProtocolOptions
 {
-    /// <summary>Learning rates of the two named settings: aggressive is where standard fine-tuning visibly collapses the shipped base (docs/collapse.md).</summary>
-    public static readonly IReadOnlyDictionary<string, double> Settings = new Dictionary<string, double> { ["gentle"] = 2e-4, ["aggressive"] = 3e-3 };
+    /// <summary>
+    /// Learning rates of the named settings: aggressive is where standard fine-tuning visibly collapses
+    /// the shipped base; moderate is where it learns every task of the embedded chain (docs/collapse.md).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, double> Settings = new Dictionary<string, double> { ["gentle"] = 2e-4, ["moderate"] = 1e-3, ["aggressive"] = 3e-3 };
 
     /// <summary>
     /// The protocols' fine-tuning defaults: short runs (150 steps, dev every 50) so the quickstart scale
@@ -34,13 +40,29 @@ public sealed class ProtocolOptions
     };
     public Option<string> Setting { get; } = new("--setting")
     {
-        Description = "Named fine-tuning setting: gentle (learning_rate 2e-4) or aggressive (3e-3); --set overrides it",
+        Description = "Named fine-tuning setting: gentle (learning_rate 2e-4), moderate (1e-3) or aggressive (3e-3); --set overrides it",
         DefaultValueFactory = _ => "gentle",
     };
     public Option<string[]> Set { get; } = new("--set")
     {
         Description = "Override a fine-tuning config key, e.g. --set learning_rate=1e-3 --set max_steps=300 --set method.eps=1e-3 (method.* keys go to the methods that have them)",
         DefaultValueFactory = _ => [],
+    };
+
+    public Option<int> CurveEvery { get; } = new("--curve-every")
+    {
+        Description = "Collapse curve: probe the encoder being fine-tuned every N steps (and at step 0 and the last step), warm-started linear probes at the deepest probed layer; writes curve.csv (0 = off)",
+        DefaultValueFactory = _ => 0,
+    };
+    public Option<string[]> CurveTasks { get; } = new("--curve-tasks")
+    {
+        Description = "Collapse curve: the tasks to probe (default: the probed tasks)",
+        AllowMultipleArgumentsPerToken = true,
+        DefaultValueFactory = _ => [],
+    };
+    public Option<int?> CurveDevLimit { get; } = new("--curve-dev-limit")
+    {
+        Description = $"Collapse curve: dev examples per task (a fixed seeded subset; default {CurveSettings.DefaultDevLimit}, 0 = all)",
     };
 
     public ProtocolOptions(bool required)
@@ -57,13 +79,29 @@ public sealed class ProtocolOptions
 
     public ProtocolOptions AddTo(Command command)
     {
-        foreach (var option in new Option[] { Methods, Seeds, Setting, Set }) command.Options.Add(option);
+        foreach (var option in new Option[] { Methods, Seeds, Setting, Set, CurveEvery, CurveTasks, CurveDevLimit }) command.Options.Add(option);
         return this;
     }
 
     public IReadOnlyList<int> RunSeeds(ParseResult parse) => SeedList.Parse(string.Join(",", parse.GetValue(Seeds)!));
 
     public bool HasMethods(ParseResult parse) => parse.GetValue(Methods) is { Length: > 0 };
+
+    /// <summary>The collapse curve asked for (null without <c>--curve-every</c>), its tasks checked; by default the probed tasks.</summary>
+    public CurveSettings? Curve(ParseResult parse, IReadOnlyList<string> probedTasks)
+    {
+        var every = parse.GetValue(CurveEvery);
+        if (every < 0) throw new InputError($"--curve-every {every}: expected 0 (off) or a positive number of steps");
+        var named = ProbeOptions.SplitList(parse.GetValue(CurveTasks)!);
+        if (every == 0)
+            return named.Length > 0 || parse.GetValue(CurveDevLimit) is not null ? throw new InputError("--curve-tasks and --curve-dev-limit need --curve-every") : null;
+        var limit = parse.GetValue(CurveDevLimit);
+        if (limit is < 0) throw new InputError($"--curve-dev-limit {limit}: expected 0 (all) or a positive number");
+        IReadOnlyList<string> tasks = named.Length > 0 ? named : probedTasks;
+        foreach (var task in tasks)
+            if (TaskCatalog.Spec(task).IsRegression) throw new InputError($"--curve-tasks {task}: the collapse curve probes classification tasks");
+        return new CurveSettings(tasks, every, limit is 0 ? null : limit ?? CurveSettings.DefaultDevLimit);
+    }
 
     /// <summary>One validated config per method, in the order given.</summary>
     public IReadOnlyList<FineTuneConfig> Configs(ParseResult parse, int maxLength)

@@ -6,6 +6,7 @@ using Probing.Training.Data;
 using Probing.Training.FineTuning;
 using Probing.Training.Infrastructure;
 using Probing.Workbench.Runs;
+using System.Text.Json.Serialization;
 using Spectre.Console;
 
 namespace Probing.Workbench.Commands;
@@ -18,12 +19,16 @@ namespace Probing.Workbench.Commands;
 /// </summary>
 public static class ProtocolRun
 {
-    public const string StagesFile = "stages.csv";
+    public const string StagesFile = "stages.csv", CurveFile = CollapseCurve.FileName;
 
-    /// <summary>The resolved config, written in config.json beside the base model's and the tasks' file hashes.</summary>
+    /// <summary>
+    /// The resolved config, written in config.json beside the base model's and the tasks' file hashes. A run
+    /// without a collapse curve writes no <c>curve</c> key, so its config (and identity) reads as before the curve existed.
+    /// </summary>
     public sealed record Config(
         string Protocol, IReadOnlyList<string> StageTasks, int? Cycles, ProbeSettings Probe,
-        IReadOnlyList<FineTuneConfig> Methods, IReadOnlyList<int> Seeds, int? RandomSeed, string? CacheDirectory, int BatchSize);
+        IReadOnlyList<FineTuneConfig> Methods, IReadOnlyList<int> Seeds, int? RandomSeed, string? CacheDirectory, int BatchSize,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CurveSettings? Curve = null);
 
     /// <summary>
     /// Checks every input (every task's data, the base model folder, each method's config against the
@@ -43,10 +48,11 @@ public static class ProtocolRun
             using var store = new FeatureStore(config.CacheDirectory, config.BatchSize, message => AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(message)}[/]"));
             var results = Terminal.ConsoleProgress.Run(config.Protocol, progress =>
                 protocol(new ProtocolContext(baseModel, config.Probe, store, ProbeRegistry.Default,
-                    name => tasks.TryGetValue(name, out var data) ? data : TaskCatalog.Load(name, config.Probe.GlueDir), progress, Console.WriteLine), run.Path));
+                    name => tasks.TryGetValue(name, out var data) ? data : TaskCatalog.Load(name, config.Probe.GlueDir), progress, Console.WriteLine, config.Curve), run.Path));
             CsvTable.Write(run.File(ProbeRun.ProbesFile), results.Probes);
             CsvTable.Write(run.File(ProbeRun.CkaFile), results.Cka);
             CsvTable.Write(run.File(StagesFile), results.Stages);
+            if (config.Curve is not null) CsvTable.Write(run.File(CurveFile), results.CurveRows);
             AnsiConsole.MarkupLine(Markup.Escape($"feature cache: {store.CacheHits} hits, {store.CacheMisses} misses, {store.ForwardPasses} encoder forwards"));
         });
     }
@@ -64,7 +70,8 @@ public static class ProtocolRun
     public static ProtocolResults ReadFinished(string folder) => new(
         CsvTable.Read<ProbeRow>(Path.Combine(folder, ProbeRun.ProbesFile)),
         CsvTable.Read<CkaRow>(Path.Combine(folder, ProbeRun.CkaFile)),
-        CsvTable.Read<StageRow>(Path.Combine(folder, StagesFile)));
+        CsvTable.Read<StageRow>(Path.Combine(folder, StagesFile)),
+        File.Exists(Path.Combine(folder, CurveFile)) ? CsvTable.Read<CurveRow>(Path.Combine(folder, CurveFile)) : null);
 
     /// <summary>Mean probe dev score over seeds at the deepest probed layer: one row per (method, stage), one column per task.</summary>
     static void PrintSummary(ProtocolResults results)

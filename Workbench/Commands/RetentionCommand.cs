@@ -16,9 +16,8 @@ public static class RetentionCommand
         var protocolOptions = new ProtocolOptions(required: true);
         var tasks = new Option<string[]>("--tasks")
         {
-            Description = "The tasks of one cycle, in order (default: fine-foods qnli-proxy qqp-proxy rte-proxy)",
+            Description = "The tasks of one cycle, in order (default: the chain's, sotu-era field-pair-proxy word-usage-proxy excerpt-nli-proxy; sst2 qnli qqp rte with a GLUE folder)",
             AllowMultipleArgumentsPerToken = true,
-            DefaultValueFactory = _ => [.. RetentionCycles.DefaultTasks],
         };
         var cycles = new Option<int>("--cycles") { Description = "How many times the tasks come round", DefaultValueFactory = _ => RetentionCycles.DefaultCycles };
         var output = CommonOptions.Output("the retention run (default results/retention/<methods>-<setting>-<probe>-<layers>)");
@@ -31,7 +30,7 @@ public static class RetentionCommand
         protocolOptions.AddTo(command);
         command.SetPlanner(parse =>
         {
-            var list = ProbeOptions.SplitList(parse.GetValue(tasks)!);
+            var list = ProbeOptions.SplitList(parse.GetValue(tasks) is { Length: > 0 } named ? named : [.. DegradationChain.DefaultFor(parse.GetValue(probeOptions.DataDir))]);
             if (list.Length == 0) throw new InputError("--tasks: name at least one task");
             var count = parse.GetValue(cycles);
             if (count < 1) throw new InputError($"--cycles {count}: expected a positive number");

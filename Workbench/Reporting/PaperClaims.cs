@@ -50,5 +50,7 @@ public static class PaperClaims
             "SDA lowers the variance across seeds"),
         new(Xu, MethodsSection.Name, MethodsSection.DevScore, "sdv", "standard", EffectTest.VarianceRatio, ClaimDirection.Lower,
             "SDV lowers the variance across seeds"),
+        new(Xu, MethodsSection.Name, MethodsSection.DevScore, "sdv", "sda", Difference, ClaimDirection.Higher,
+            "SDV beats SDA (Xu et al.: on NLI-like pair tasks)"),
     ];
 }

@@ -63,7 +63,9 @@ public sealed class Report(string directory)
         tables.Add(file);
     }
 
-    public void Write(string title, string description, Provenance provenance)
+    /// <param name="secondBlock">The claims of the same study on a second, disjoint seed block (its own report), if it ran:
+    /// the report then says per claim whether the verdict replicates there (<see cref="Replication"/>).</param>
+    public void Write(string title, string description, Provenance provenance, IReadOnlyList<Claim>? secondBlock = null)
     {
         Claims = VerdictRules.Decide(ClaimBuilder.Evidence(measurements, PaperClaims.All));
         var text = new StringBuilder().AppendLine($"# {title}").AppendLine();
@@ -86,8 +88,25 @@ public sealed class Report(string directory)
             text.AppendLine();
         }
         CsvTable.Write(Path.Combine(Directory, TablesFolder, ClaimsFile), Claims.Select(c => c.ToRow()));
+        if (secondBlock is not null && Claims.Count > 0) AppendReplication(text, Replication.Compare(Claims, secondBlock));
         text.Append(body);
         AtomicFile.WriteAllText(Path.Combine(Directory, ReportFile), text.ToString());
+    }
+
+    void AppendReplication(StringBuilder text, IReadOnlyList<ReplicatedClaim> claims)
+    {
+        text.AppendLine("## Replication on the second seed block").AppendLine();
+        text.AppendLine($"The same runs on other seeds (the study's `{Replication.Suffix}` block, its own report and Holm family). A claim replicates when both blocks reach the same "
+            + "verdict among supported, refuted and not significant; where either block has insufficient data or rests on a run that did not learn, nothing can be told. "
+            + $"{claims.Count(c => c.Replicates == true)} of {claims.Count} claims replicate, {claims.Count(c => c.Replicates == false)} do not.").AppendLine();
+        text.AppendLine("| claim | evidence | this block: effect, p (Holm), verdict | second block: effect, p (Holm), verdict | replicates |").AppendLine("|---|---|---|---|---|");
+        foreach (var c in claims)
+        {
+            string Block(Claim? claim) => claim is null ? "–" : $"{Format.Effect(claim.Evidence.Comparison, claim.Evidence.Measurement.Unit)}, {Format.P(claim.AdjustedP)}, {claim.VerdictText}";
+            text.AppendLine($"| {c.Statement} | {c.First.Evidence.Measurement.Description} | {Block(c.First)} | {Block(c.Second)} | **{ReplicatedClaim.Text(c.Replicates)}** |");
+        }
+        text.AppendLine();
+        CsvTable.Write(Path.Combine(Directory, TablesFolder, Replication.TableName + ".csv"), claims.Select(c => c.ToRow()));
     }
 
     static string ProvenanceText(Provenance provenance)

@@ -39,6 +39,12 @@ public static class EmbeddedSuite
             null, "brown-genre texts, brown_genre.tsv.gz", RelabelledTasks.BrownCategory),
         new(Spec("wordnet-field", false, RelabelledTasks.WordNetFields, "qnli-proxy's WordNet definitions: lexicographer file of the synset (8 most frequent)"),
             null, "qnli-proxy texts, wordnet/data.*.gz", RelabelledTasks.WordNetFieldTask),
+        new(Spec("word-usage-proxy", true, WordUsageProxyBuilder.Labels, "PROXY: 'What does w mean?' + a WordNet example sentence that uses w or one that does not"),
+            "QNLI", "qqp-proxy texts, wordnet/data.*.gz", new WordUsageProxyBuilder()),
+        new(Spec("excerpt-nli-proxy", true, ExcerptNliProxyBuilder.Labels, "PROXY: a SOTU sentence and 6-12 consecutive words of it or of another sentence of the speech"),
+            "RTE", "sotu_sentences.tsv.gz", new ExcerptNliProxyBuilder()),
+        new(Spec("field-pair-proxy", true, FieldPairProxyBuilder.Labels, "PROXY: two WordNet definitions of the same lexicographer field or of two different ones"),
+            "QQP", "wordnet-field texts, wordnet/data.*.gz", new FieldPairProxyBuilder()),
     ];
 
     /// <summary>The sequence-to-sequence tasks; kept apart from <see cref="Tasks"/>, whose consumers expect labels.</summary>
