@@ -111,14 +111,14 @@ public class HfCheckpointRefusalTests
         Assert.That(error.Message, Does.Not.Contain('\n'));
     }
 
-    static void EditTensors(string folder, Action<Dictionary<string, Tensor>> edit)
+    internal static void EditTensors(string folder, Action<Dictionary<string, Tensor>> edit)
     {
         var tensors = StateDictFile.Read(Weights(folder));
         edit(tensors);
         StateDictFile.Write(Weights(folder), tensors);
     }
 
-    static void Rewrite(string path, Func<string, string> edit)
+    internal static void Rewrite(string path, Func<string, string> edit)
     {
         var text = File.ReadAllText(path);
         var edited = edit(text);
@@ -126,10 +126,10 @@ public class HfCheckpointRefusalTests
         File.WriteAllText(path, edited);
     }
 
-    static string Config(string folder) => Path.Combine(folder, EncoderCheckpoint.ConfigFile);
-    static string Weights(string folder) => Path.Combine(folder, EncoderCheckpoint.WeightsFile);
+    internal static string Config(string folder) => Path.Combine(folder, EncoderCheckpoint.ConfigFile);
+    internal static string Weights(string folder) => Path.Combine(folder, EncoderCheckpoint.WeightsFile);
 
-    static string CopyOf(string name)
+    internal static string CopyOf(string name)
     {
         var target = Path.Combine(Path.GetTempPath(), "probing-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(target);

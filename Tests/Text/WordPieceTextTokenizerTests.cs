@@ -44,6 +44,23 @@ public class WordPieceTextTokenizerTests
     }
 
     [Test]
+    public void DecodeRejoinsPiecesAndSkipsSpecials()
+    {
+        // [CLS] una ##ffa ##ble token ##ization [SEP] [PAD]
+        Assert.That(Bert.Decode([101, 14477, 20961, 3468, 19204, 3989, 102, 0]), Is.EqualTo("unaffable tokenization"));
+        // hello , world ! as Hugging Face's clean_up_tokenization gives it: no space before punctuation.
+        Assert.That(Bert.Decode([7592, 1010, 2088, 999]), Is.EqualTo("hello, world!"));
+        Assert.That(Bert.Decode([]), Is.Empty);
+    }
+
+    [Test]
+    public void DecodeUndoesTokenizationUpToCaseAndAccents()
+    {
+        Assert.That(Bert.Decode(Bert.Tokenize("It's an unaffable Café, isn't it?")), Is.EqualTo("it's an unaffable cafe, isn't it?"));
+        Assert.That(Bert.Decode(Bert.Encode("The cat sat.", "Did it?").Ids), Is.EqualTo("the cat sat. did it?"));
+    }
+
+    [Test]
     public void WordWithAnUnknownPieceIsOneUnk() =>
         // "hello" is a piece but neither "☃" nor "##☃" is, and ☃ (So) is not punctuation: the whole word is [UNK].
         Assert.That(Bert.Tokenize("say hello☃"), Is.EqualTo(new[] { 2360, 100 }));

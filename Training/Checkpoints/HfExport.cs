@@ -26,7 +26,9 @@ public sealed record HfClassificationHead(IReadOnlyList<string> Labels, Tensor D
 /// <c>label2id</c>). The safetensors header carries <c>__metadata__ {"format": "pt"}</c> (several
 /// transformers versions refuse a file without it); the tokenizer files are copied unchanged, with
 /// <c>tokenizer_config.json</c> and <c>special_tokens_map.json</c> beside them. The folder is written
-/// under a temporary name and renamed into place, so it is whole or absent.
+/// under a temporary name and renamed into place, so it is whole or absent. A seq2seq folder becomes a
+/// <c>BartForConditionalGeneration</c> folder: every tensor under BART's names (the shared embedding
+/// once, as transformers saves tied weights) and BartConfig's keys.
 /// </summary>
 public static class HfExport
 {
@@ -38,21 +40,14 @@ public static class HfExport
     {
         var target = Path.GetFullPath(directory);
         if (File.Exists(target)) throw InputError.InFile(target, "is a file; choose another --out");
-        var config = source.ReadConfig();
-        using var encoder = source.LoadEncoder();
         var staging = AtomicFile.TempName(target);
         if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         try
         {
             Directory.CreateDirectory(staging);
-            var weights = Path.Combine(staging, EncoderCheckpoint.WeightsFile);
-            StateDictFile.Write(weights, head is null ? encoder.state_dict() : ClassifierTensors(config, encoder, head));
-            AddFormatMetadata(weights);
-            Json.Write(Path.Combine(staging, EncoderCheckpoint.ConfigFile), head is null ? ConfigOf(config) : ClassifierConfigOf(config, head));
+            WriteWeightsAndConfig(source, staging, head);
             foreach (var file in source.ContentFiles.Skip(2))
                 File.Copy(source.File(file), Path.Combine(staging, file));
-            Json.Write(Path.Combine(staging, TokenizerConfigFile), TokenizerConfigOf(config));
-            Json.Write(Path.Combine(staging, SpecialTokensFile), SpecialTokensOf(config));
             if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
             {
                 if (SameFiles(staging, target)) return false;
@@ -67,6 +62,26 @@ public static class HfExport
         {
             if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         }
+    }
+
+    static void WriteWeightsAndConfig(ModelFolder source, string directory, HfClassificationHead? head)
+    {
+        var weights = Path.Combine(directory, EncoderCheckpoint.WeightsFile);
+        if (source.IsSeq2Seq)
+        {
+            using var model = source.LoadSeq2Seq();
+            StateDictFile.Write(weights, model.state_dict());
+            AddFormatMetadata(weights);
+            Json.Write(Path.Combine(directory, EncoderCheckpoint.ConfigFile), ConfigOf(model.Config));
+            return;
+        }
+        var config = source.ReadConfig();
+        using var encoder = source.LoadEncoder();
+        StateDictFile.Write(weights, head is null ? encoder.state_dict() : ClassifierTensors(config, encoder, head));
+        AddFormatMetadata(weights);
+        Json.Write(Path.Combine(directory, EncoderCheckpoint.ConfigFile), head is null ? ConfigOf(config) : ClassifierConfigOf(config, head));
+        Json.Write(Path.Combine(directory, TokenizerConfigFile), TokenizerConfigOf(config));
+        Json.Write(Path.Combine(directory, SpecialTokensFile), SpecialTokensOf(config));
     }
 
     static bool SameFiles(string a, string b)
@@ -184,4 +199,19 @@ public static class HfExport
         ["type_vocab_size"] = config.TypeVocabSize,
         ["vocab_size"] = config.VocabSize,
     };
+
+    /// <summary>BartConfig's keys: the workbench's own (its config.json already uses them) plus what transformers expects beside them.</summary>
+    static Dictionary<string, object> ConfigOf(Seq2SeqConfig config)
+    {
+        var keys = new Dictionary<string, object>
+        {
+            ["architectures"] = new[] { "BartForConditionalGeneration" },
+            ["is_encoder_decoder"] = true,
+            ["forced_eos_token_id"] = config.EosTokenId,
+            ["torch_dtype"] = "float32",
+        };
+        using var document = System.Text.Json.JsonDocument.Parse(Json.Serialize(config));
+        foreach (var property in document.RootElement.EnumerateObject()) keys[property.Name] = property.Value.Clone();
+        return keys;
+    }
 }

@@ -37,9 +37,10 @@ public static partial class TrainingCheckpoint
 
     public static string StepFolderName(int step) => string.Create(CultureInfo.InvariantCulture, $"step-{step:D8}");
 
+    /// <param name="config">The model's config, written as its config.json (an <see cref="EncoderConfig"/> or a <see cref="Seq2SeqConfig"/>).</param>
     /// <param name="extra">Further named tensors resuming needs (e.g. a fine-tuning method's teachers).</param>
     /// <param name="files">Files (e.g. the run's logs as of this step) copied into the checkpoint, restored with it.</param>
-    public static void Save(string directory, nn.Module model, EncoderConfig config, AdamW optimizer, State state,
+    public static void Save<TConfig>(string directory, nn.Module model, TConfig config, AdamW optimizer, State state,
         IReadOnlyDictionary<string, Tensor>? extra = null, IReadOnlyList<string>? files = null)
     {
         Directory.CreateDirectory(directory);

@@ -28,7 +28,7 @@ public sealed record FineTuneResult(Encoder Encoder, TaskScore BestDev, int Best
 public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokenizer tokenizer, string runDirectory, ITrainingProgress progress,
     IStepObserver? observer = null)
 {
-    public const string BestFolder = "best", LastFolder = "last", CheckpointFolder = "checkpoints", EvalLogFile = EvalLog.FileName;
+    public const string BestFolder = "best", LastFolder = "last", CheckpointFolder = FineTuningLoop<DevEvaluation>.CheckpointFolder, EvalLogFile = EvalLog.FileName;
 
     MetricKind selection;
 
@@ -37,6 +37,9 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
     /// <summary>Fine-tunes the encoder of a model folder (a base, or a fine-tuned run's <c>best/</c>), with a fresh head unless <c>reuse_head</c>.</summary>
     public static FineTuneResult Run(FineTuneConfig config, TaskData task, ModelFolder model, string runDirectory, ITrainingProgress progress, IStepObserver? observer = null)
     {
+        // A classifier's folder stores an EncoderConfig; a BART encoder's has no such form (its folders hold BART's config).
+        if (model.IsSeq2Seq)
+            throw InputError.InFile(model.File(EncoderCheckpoint.ConfigFile), "a BART folder is a sequence-to-sequence model; classification fine-tuning needs an encoder folder (BERT or RoBERTa)");
         var tokenizer = model.LoadTokenizer();
         var tuner = new FineTuner(config, task, tokenizer, runDirectory, progress, observer);
         if (!config.ReuseHead)
@@ -94,72 +97,54 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
         student.to(device);
         using var optimizer = new AdamW(student.named_parameters().Select(p => (p.name, (Tensor)p.parameter)), config.WeightDecay);
         using var regularizer = MethodRegistry.Create(config.Method, new RegularizerContext(student, CreateOnDevice));
-        var schedule = new LearningRateSchedule(config.LearningRate, (int)Math.Round(totalSteps * config.WarmupFraction), totalSteps);
-        var log = new List<TrainLogRow>();
-        var evaluations = new List<DevEvaluation>();
-        var (start, elapsedBefore) = Resume(student, optimizer, regularizer, log, evaluations);
-        var lastCheckpoint = start;
-        observer?.Begin(start, totalSteps);
-        if (start == 0) Observe(0, regularizer.EvaluationModel);
+        var settings = new LoopSettings(config.BatchSize, totalSteps, config.LearningRate, (int)Math.Round(totalSteps * config.WarmupFraction),
+            config.WeightDecay, config.ClipNorm, config.CheckpointEvery, config.Seed);
+        var loop = new FineTuningLoop<DevEvaluation>(settings, runDirectory, progress, EvalLog.Write, path => EvalLog.Read(path, spec));
         var parameters = student.parameters().ToList();
-        var clock = Stopwatch.StartNew();
+        var deviceChecked = false;
         TaskScore? lastScore = null;
-        student.train();
-
-        // A run that stopped early but was killed before it finished resumes into its stopped state.
-        var stopped = EarlyStopping.ShouldStop(Selections(evaluations), config.Patience);
-        var steps = start;
-        for (int step = start; step < totalSteps && !stopped; step++)
-        {
-            using (var scope = NewDisposeScope())
+        loop.Run(student, modelConfig, optimizer, regularizer, $"{spec.Name} {MethodRegistry.KindOf(config.Method)}", evalEvery,
+            step =>
             {
-                manual_seed(config.Seed * 1_000_003L + step);
                 var loss = AccumulateGradients(regularizer, train, order.Batch(step), parameters, device);
-                if (step == start) RequireOnDevice(device, student, optimizer, regularizer, $"{runDirectory}: fine-tuning step {step + 1}");
-                var gradNorm = nn.utils.clip_grad_norm_(parameters, config.ClipNorm);
-                if (!double.IsFinite(loss.Total) || !double.IsFinite(gradNorm))
-                    throw new TrainingDiverged($"{runDirectory}: the {MethodRegistry.KindOf(config.Method)} loss became {loss.Total} (gradient norm {gradNorm}) at step {step + 1}; "
-                        + TrainingDiverged.CheckpointNote(lastCheckpoint, config.CheckpointEvery));
-                var learningRate = schedule.At(step);
-                optimizer.Step(learningRate);
-                optimizer.ZeroGrad();
-                regularizer.AfterOptimizerStep();
-                var elapsed = elapsedBefore + clock.Elapsed.TotalSeconds;
-                log.Add(new TrainLogRow(step + 1, loss.Total, loss.Terms, learningRate, gradNorm, Math.Round(elapsed, 3)));
-                progress.Report(new TrainingStatus($"{spec.Name} {MethodRegistry.KindOf(config.Method)}", step + 1, totalSteps, loss.Total, learningRate, TimeSpan.FromSeconds(elapsed)));
-            }
-            steps = step + 1;
-            var done = step + 1 == totalSteps;
-            if ((step + 1) % evalEvery == 0 || done)
+                if (!deviceChecked) RequireOnDevice(device, student, optimizer, regularizer, $"{runDirectory}: fine-tuning step {step + 1}");
+                deviceChecked = true;
+                return loss;
+            },
+            (step, evaluations) =>
             {
-                lastScore = EvaluateAndKeepBest(regularizer.EvaluationModel, dev, step + 1, evaluations, head);
-                stopped = EarlyStopping.ShouldStop(Selections(evaluations), config.Patience);
-                if (stopped && !done)
-                    progress.Message($"step {step + 1}: no better dev {TaskScore.Name(selection)} in {config.Patience} evaluations; stopping early (best at step {evaluations.MaxBy(Selected)!.Step})");
-            }
-            if (observer is not null && ((step + 1) % observer.Interval == 0 || done || stopped))
-                Observe(step + 1, regularizer.EvaluationModel);
-            if ((step + 1) % config.CheckpointEvery == 0 || done || stopped)
+                lastScore = Evaluate(regularizer.EvaluationModel, dev, step, evaluations, head);
+                return [new DevEvaluation(step, lastScore)];
+            },
+            start =>
             {
-                TrainLog.Write(RunPath(TrainLog.FileName), regularizer.TermNames, log);
-                EvalLog.Write(RunPath(EvalLogFile), evaluations);
-                TrainingCheckpoint.Save(RunPath(CheckpointFolder), student, modelConfig, optimizer,
-                    new TrainingCheckpoint.State(step + 1, elapsedBefore + clock.Elapsed.TotalSeconds), regularizer.StateDict(),
-                    [RunPath(TrainLog.FileName), RunPath(EvalLogFile)]);
-                lastCheckpoint = step + 1;
-            }
-        }
+                observer?.Begin(start, totalSteps);
+                if (start == 0) Observe(0, regularizer.EvaluationModel);
+            },
+            (step, done) =>
+            {
+                if (observer is not null && (step % observer.Interval == 0 || done)) Observe(step, regularizer.EvaluationModel);
+            },
+            evaluations =>
+            {
+                // Decided from the evaluation log alone, which every checkpoint carries: a resumed run stops where an uninterrupted one did.
+                var stop = EarlyStopping.ShouldStop(Selections(evaluations), config.Patience);
+                if (stop && evaluations.Count > 0 && evaluations[^1].Step < totalSteps)
+                    progress.Message($"step {evaluations[^1].Step}: no better dev {TaskScore.Name(selection)} in {config.Patience} evaluations; stopping early (best at step {evaluations.MaxBy(Selected)!.Step})");
+                return stop;
+            });
 
         var final = regularizer.EvaluationModel;
         lastScore ??= Evaluator.Evaluate(final, dev, spec, task.Dev, config.EvalBatchSize);
         FineTunedModel.Save(RunPath(LastFolder), final, tokenizer, head);
         if (!Directory.Exists(RunPath(BestFolder))) FineTunedModel.Save(RunPath(BestFolder), final, tokenizer, head);
-        var best = evaluations.Count > 0 ? evaluations.MaxBy(Selected)! : new DevEvaluation(steps, lastScore);
+        var evaluations = loop.Evaluations;
+        var best = evaluations.Count > 0 ? evaluations.MaxBy(Selected)! : new DevEvaluation(loop.Steps, lastScore);
         var encoder = new Encoder(final.Config);
         ModuleState.Load(encoder, final.Encoder.state_dict(), "fine-tuned encoder");
         encoder.eval();
-        return new FineTuneResult(encoder, best.Score with { PrimaryMetric = selection }, best.Step, lastScore with { PrimaryMetric = selection }, steps,
-            Math.Round(elapsedBefore + clock.Elapsed.TotalSeconds, 3), RunPath(BestFolder), RunPath(LastFolder));
+        return new FineTuneResult(encoder, best.Score with { PrimaryMetric = selection }, best.Step, lastScore with { PrimaryMetric = selection }, loop.Steps,
+            loop.TrainSeconds, RunPath(BestFolder), RunPath(LastFolder));
     }
 
     /// <summary>Hands the model to the observer and puts its train/eval mode back as it was.</summary>
@@ -177,27 +162,13 @@ public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokeniz
         }
     }
 
-    TaskScore EvaluateAndKeepBest(SequenceClassifier model, EncodedExamples dev, int step, List<DevEvaluation> evaluations, HeadInfo head)
+    TaskScore Evaluate(SequenceClassifier model, EncodedExamples dev, int step, IReadOnlyList<DevEvaluation> evaluations, HeadInfo head)
     {
         var score = Evaluator.Evaluate(model, dev, task.Spec, task.Dev, config.EvalBatchSize);
         var isBest = evaluations.All(e => score.Values[selection] > Selected(e));
-        evaluations.Add(new DevEvaluation(step, score));
         if (isBest) FineTunedModel.Save(RunPath(BestFolder), model, tokenizer, head);
         progress.Message($"step {step}: dev {score}{(isBest ? " (best)" : "")}");
         return score;
-    }
-
-    (int Step, double Elapsed) Resume(SequenceClassifier student, AdamW optimizer, IRegularizer regularizer, List<TrainLogRow> log, List<DevEvaluation> evaluations)
-    {
-        // The logs come from the checkpoint itself: they end at its step, even if the run's own copies went further.
-        var restored = TrainingCheckpoint.TryLoad(RunPath(CheckpointFolder), student, optimizer, regularizer.LoadStateDict, progress.Message);
-        if (restored is null) return (0, 0);
-        var state = restored.State;
-        log.AddRange(TrainLog.Read(Path.Combine(restored.Folder, TrainLog.FileName), regularizer.TermNames.Count).Where(r => r.Step <= state.Step));
-        var evalLog = Path.Combine(restored.Folder, EvalLogFile);
-        if (File.Exists(evalLog)) evaluations.AddRange(EvalLog.Read(evalLog, task.Spec).Where(e => e.Step <= state.Step));
-        progress.Message($"resuming from step {state.Step} ({restored.Folder})");
-        return (state.Step, state.ElapsedSeconds);
     }
 
     /// <summary>The selection metric of an evaluation.</summary>

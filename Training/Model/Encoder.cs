@@ -5,27 +5,32 @@ using static TorchSharp.torch;
 namespace Probing.Training.Model;
 
 /// <summary>
-/// A batch-first, post-LayerNorm BERT-style encoder. Parameter names are Hugging Face
-/// <c>BertModel</c>'s (<c>embeddings.*</c>, <c>encoder.layer.N.*</c>), without its pooler.
+/// A batch-first, post-LayerNorm transformer encoder: BERT's and RoBERTa's (Hugging Face
+/// <c>BertModel</c> names: <c>embeddings.*</c>, <c>encoder.layer.N.*</c>, without its pooler), or
+/// BART's encoder (<c>embed_tokens</c>, <c>embed_positions</c>, <c>layernorm_embedding</c>,
+/// <c>layers.N.*</c>), chosen by <see cref="EncoderConfig.ModelType"/>.
 /// </summary>
 public sealed class Encoder : ExplicitModule
 {
     /// <summary>Added to attention scores of padding; exp() of it is exactly 0 in float32.</summary>
-    const float PaddingBias = -1e9f;
+    public const float PaddingBias = -1e9f;
 
     readonly ModuleList<TransformerLayer> layers;
 
-    public Encoder(EncoderConfig config) : base("bert")
+    /// <param name="sharedWords">BART's shared word embedding, owned by the enclosing model; null: the encoder owns its own.</param>
+    public Encoder(EncoderConfig config, Embedding? sharedWords = null) : base(config.ModelType == "bart" ? "encoder" : "bert")
     {
         Config = config;
-        Embeddings = new Embeddings(config);
-        layers = new ModuleList<TransformerLayer>([.. Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new TransformerLayer(config))]);
-        register_module("embeddings", Embeddings);
-        register_module("encoder", new Named("layer", layers));
+        var names = StackNames.For(config.ModelType);
+        Embeddings = new Embeddings(config, this, names, sharedWords);
+        Layers = [.. Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new TransformerLayer(config, names.Layer, withCrossAttention: false))];
+        layers = new ModuleList<TransformerLayer>([.. Layers]);
+        RegisterAt(names.Layers, layers);
     }
 
     public EncoderConfig Config { get; }
     public Embeddings Embeddings { get; }
+    public IReadOnlyList<TransformerLayer> Layers { get; }
 
     /// <summary>Encodes token ids (B × T, int64); <paramref name="attentionMask"/> is 1 on real tokens.</summary>
     public EncoderOutput Forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask) =>
@@ -33,12 +38,12 @@ public sealed class Encoder : ExplicitModule
 
     /// <summary>
     /// Encodes precomputed word embeddings (B × T × H): positions, segments, the embedding
-    /// LayerNorm and dropout are applied here, exactly as on the ids path.
+    /// LayerNorm and dropout are applied here, exactly as on the ids path. BART ignores the token types.
     /// </summary>
     public EncoderOutput ForwardFromWordEmbeddings(Tensor wordEmbeddings, Tensor tokenTypeIds, Tensor attentionMask)
     {
-        var maskBias = MaskBias(attentionMask, wordEmbeddings.dtype);
-        var hidden = Embeddings.Complete(wordEmbeddings, tokenTypeIds, attentionMask);
+        var maskBias = PaddingBiasOf(attentionMask, wordEmbeddings.dtype);
+        var hidden = Dropout(Embeddings.Complete(wordEmbeddings, tokenTypeIds, attentionMask), Config.HiddenDropoutProb);
         var states = new List<Tensor>(layers.Count + 1) { hidden };
         foreach (var layer in layers)
         {
@@ -56,12 +61,13 @@ public sealed class Encoder : ExplicitModule
     /// </summary>
     public Tensor ClsFromWordEmbeddings(Tensor wordEmbeddings, Tensor tokenTypeIds, Tensor attentionMask)
     {
-        var maskBias = MaskBias(attentionMask, wordEmbeddings.dtype);
-        var hidden = Embeddings.Complete(wordEmbeddings, tokenTypeIds, attentionMask);
+        var maskBias = PaddingBiasOf(attentionMask, wordEmbeddings.dtype);
+        var hidden = Dropout(Embeddings.Complete(wordEmbeddings, tokenTypeIds, attentionMask), Config.HiddenDropoutProb);
         for (int i = 0; i < layers.Count - 1; i++) hidden = layers[i].Forward(hidden, maskBias);
         return layers[^1].Forward(hidden, maskBias, queries: hidden[.., ..1]).squeeze(1);
     }
 
-    static Tensor MaskBias(Tensor attentionMask, ScalarType dtype) =>
+    /// <summary>B × 1 × 1 × T: 0 on real tokens (mask 1), <see cref="PaddingBias"/> on padding.</summary>
+    public static Tensor PaddingBiasOf(Tensor attentionMask, ScalarType dtype) =>
         ((1 - attentionMask.to(dtype)) * PaddingBias).unsqueeze(1).unsqueeze(2);
 }

@@ -22,7 +22,10 @@ public sealed class FastDropout : nn.Module<Tensor, Tensor>
     /// <summary>No children, parameters or buffers to register.</summary>
     protected override void RegisterComponents() { }
 
-    public override Tensor forward(Tensor input)
+    public override Tensor forward(Tensor input) => Apply(input, probability, training);
+
+    /// <summary>The same dropout as a function, for modules that apply it without a child module.</summary>
+    public static Tensor Apply(Tensor input, double probability, bool training)
     {
         if (!training || probability == 0) return input;
         using var mask = rand_like(input).ge_(probability).mul_(1 / (1 - probability));

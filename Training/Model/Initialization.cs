@@ -10,7 +10,12 @@ namespace Probing.Training.Model;
 /// </summary>
 public static class Initialization
 {
-    public static void Apply(nn.Module model, EncoderConfig config, int seed)
+    public static void Apply(nn.Module model, EncoderConfig config, int seed) => Apply(model, config.InitializerRange, config.PadTokenId, seed);
+
+    /// <summary>BART's initialisation is the same (N(0, init_std), zero biases and padding row); <c>final_logits_bias</c> stays zero.</summary>
+    public static void Apply(Seq2SeqModel model, int seed) => Apply(model, model.Config.InitStd, model.Config.PadTokenId, seed);
+
+    static void Apply(nn.Module model, double std, int padTokenId, int seed)
     {
         using var _ = no_grad();
         using var generator = new Generator((ulong)seed);
@@ -19,11 +24,11 @@ public static class Initialization
             switch (module)
             {
                 case Linear linear:
-                    Normal(linear.weight!, config.InitializerRange, generator);
+                    Normal(linear.weight!, std, generator);
                     if (linear.bias is { } bias) bias.zero_();
                     break;
                 case Embedding embedding:
-                    Normal(embedding.weight!, config.InitializerRange, generator);
+                    Normal(embedding.weight!, std, generator);
                     break;
                 case LayerNorm norm:
                     norm.weight!.fill_(1);
@@ -31,8 +36,8 @@ public static class Initialization
                     break;
             }
         }
-        if (model is MaskedLanguageModel or Encoder)
-            WordMatrixOf(model)[config.PadTokenId].zero_();
+        if (model is MaskedLanguageModel or Encoder or Seq2SeqModel)
+            WordMatrixOf(model)[padTokenId].zero_();
     }
 
     /// <summary>
@@ -49,6 +54,7 @@ public static class Initialization
     {
         MaskedLanguageModel mlm => mlm.Encoder.Embeddings.WordMatrix,
         Encoder encoder => encoder.Embeddings.WordMatrix,
+        Seq2SeqModel seq2seq => seq2seq.WordMatrix,
         _ => throw new ArgumentException("no word embeddings", nameof(model)),
     };
 }

@@ -23,12 +23,11 @@ public sealed class MaskedLanguageModel : ExplicitModule
         transformNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
         activation = Activations.Get(config.HiddenAct);
 
-        var transformBlock = new Named("dense", transform);
-        transformBlock.register_module("LayerNorm", transformNorm);
-        predictions = new Named("transform", transformBlock);
-        predictions.register_parameter("bias", nn.Parameter(zeros(config.VocabSize)));   // device: moved by Module.to
         register_module("bert", Encoder);
-        register_module("cls", new Named("predictions", predictions));
+        RegisterAt("cls.predictions.transform.dense", transform);
+        RegisterAt("cls.predictions.transform.LayerNorm", transformNorm);
+        RegisterParameterAt("cls.predictions.bias", nn.Parameter(zeros(config.VocabSize)));   // device: moved by Module.to
+        predictions = named_modules().First(m => m.name == "cls.predictions").module;
     }
 
     public Encoder Encoder { get; }

@@ -4,25 +4,50 @@ using static TorchSharp.torch;
 
 namespace Probing.Training.Model;
 
-/// <summary>One post-LayerNorm BERT layer: self-attention, add &amp; norm, feed-forward, add &amp; norm.</summary>
+/// <summary>
+/// One post-LayerNorm transformer layer, BERT's and BART's alike: self-attention, add &amp; norm,
+/// (in a decoder: cross-attention over the encoder's output, add &amp; norm,) feed-forward, add &amp; norm.
+/// Each sub-layer is <c>LayerNorm(x + dropout(f(x)))</c>. Names come from <see cref="LayerNames"/>.
+/// </summary>
 public sealed class TransformerLayer : ExplicitModule
 {
-    readonly AttentionBlock attention;
-    readonly Linear intermediate;
-    readonly ResidualProjection output;
+    readonly MultiHeadAttention selfAttention;
+    readonly LayerNorm selfAttentionNorm;
+    readonly MultiHeadAttention? crossAttention;
+    readonly LayerNorm? crossAttentionNorm;
+    readonly Linear intermediate, output;
+    readonly LayerNorm outputNorm;
     readonly Func<Tensor, Tensor> activation;
+    readonly double dropout, activationDropout;
 
-    public TransformerLayer(EncoderConfig config) : base("layer")
+    public TransformerLayer(EncoderConfig config) : this(config, StackNames.For(config.ModelType).Layer, withCrossAttention: false) { }
+
+    public TransformerLayer(EncoderConfig config, LayerNames names, bool withCrossAttention) : base("layer")
     {
-        attention = new AttentionBlock(config);
-        intermediate = nn.Linear(config.HiddenSize, config.IntermediateSize);
-        output = new ResidualProjection(config.IntermediateSize, config);
+        dropout = config.HiddenDropoutProb;
+        activationDropout = config.ActivationDropout;
         activation = Activations.Get(config.HiddenAct);
-        register_module("attention", attention);
-        register_module("intermediate", new Named("dense", intermediate));
-        register_module("output", output);
+        // Registration order is initialisation order (Initialization draws module by module): keep it.
+        selfAttention = new MultiHeadAttention(config, names.Attention);
+        RegisterAt(names.SelfAttention, selfAttention);
+        selfAttentionNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
+        RegisterAt(names.SelfAttentionNorm, selfAttentionNorm);
+        if (withCrossAttention)
+        {
+            crossAttention = new MultiHeadAttention(config, names.Attention);
+            RegisterAt(names.CrossAttention, crossAttention);
+            crossAttentionNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
+            RegisterAt(names.CrossAttentionNorm, crossAttentionNorm);
+        }
+        intermediate = nn.Linear(config.HiddenSize, config.IntermediateSize);
+        RegisterAt(names.Intermediate, intermediate);
+        output = nn.Linear(config.IntermediateSize, config.HiddenSize);
+        RegisterAt(names.Output, output);
+        outputNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
+        RegisterAt(names.OutputNorm, outputNorm);
     }
 
+    /// <summary>An encoder layer.</summary>
     /// <param name="hidden">B × T × H, the previous layer's states.</param>
     /// <param name="maskBias">B × 1 × 1 × T: 0 on real tokens, a large negative number on padding.</param>
     /// <param name="queries">The states (B × Q × H) whose outputs are wanted, attending over all of
@@ -30,70 +55,60 @@ public sealed class TransformerLayer : ExplicitModule
     /// through keys and values, so computing fewer positions gives exactly those positions' outputs.</param>
     public Tensor Forward(Tensor hidden, Tensor maskBias, Tensor? queries = null)
     {
-        var attended = attention.Forward(hidden, maskBias, queries ?? hidden);
-        return output.Forward(activation(intermediate.forward(attended)), attended);
+        var attending = queries ?? hidden;
+        var attended = AddAndNorm(selfAttentionNorm, attending, selfAttention.Forward(attending, hidden, maskBias));
+        return FeedForward(attended);
     }
-}
 
-/// <summary>Multi-head self-attention followed by its output projection (HF: <c>attention.self</c>, <c>attention.output</c>).</summary>
-sealed class AttentionBlock : ExplicitModule
-{
-    readonly Linear query, key, value;
-    readonly FastDropout attentionDropout;
-    readonly ResidualProjection output;
-    readonly int heads, headSize;
-
-    public AttentionBlock(EncoderConfig config) : base("attention")
+    /// <summary>
+    /// A decoder layer: <paramref name="hidden"/> (B × t × H) holds the newest t positions; with a
+    /// <paramref name="cache"/>, earlier positions' keys and values come from it (and the new ones are
+    /// appended), and the encoder's keys and values are projected once and kept.
+    /// </summary>
+    /// <param name="selfBias">B or 1 × 1 × t × (past + t): causal (and padding) bias of the self-attention.</param>
+    /// <param name="memory">The encoder's last hidden states, B × S × H.</param>
+    /// <param name="memoryBias">B × 1 × 1 × S: the encoder's padding.</param>
+    public Tensor Forward(Tensor hidden, Tensor selfBias, Tensor memory, Tensor memoryBias, LayerCache? cache)
     {
-        heads = config.NumAttentionHeads;
-        headSize = config.HeadSize;
-        query = nn.Linear(config.HiddenSize, config.HiddenSize);
-        key = nn.Linear(config.HiddenSize, config.HiddenSize);
-        value = nn.Linear(config.HiddenSize, config.HiddenSize);
-        attentionDropout = new FastDropout(config.AttentionProbsDropoutProb);
-        output = new ResidualProjection(config.HiddenSize, config);
-        var self = new Named("query", query);
-        self.register_module("key", key);
-        self.register_module("value", value);
-        self.register_module("dropout", attentionDropout);
-        register_module("self", self);
-        register_module("output", output);
+        if (crossAttention is null || crossAttentionNorm is null) throw new InvalidOperationException("an encoder layer has no cross-attention");
+        if (cache is null)
+        {
+            var attended = AddAndNorm(selfAttentionNorm, hidden, selfAttention.Forward(hidden, hidden, selfBias));
+            return FeedForward(AddAndNorm(crossAttentionNorm, attended, crossAttention.Forward(attended, memory, memoryBias)));
+        }
+        var (keys, values) = cache.Append(selfAttention.KeysAndValues(hidden));
+        var attendedSoFar = AddAndNorm(selfAttentionNorm, hidden, selfAttention.Attend(hidden, keys, values, selfBias));
+        var (memoryKeys, memoryValues) = cache.Memory ??= crossAttention.KeysAndValues(memory);
+        return FeedForward(AddAndNorm(crossAttentionNorm, attendedSoFar, crossAttention.Attend(attendedSoFar, memoryKeys, memoryValues, memoryBias)));
     }
 
-    /// <param name="queries">The rows whose outputs are wanted (<paramref name="hidden"/> itself for all of them).</param>
-    public Tensor Forward(Tensor hidden, Tensor maskBias, Tensor queries)
+    /// <summary>
+    /// Copies another layer's self-attention, feed-forward and LayerNorms (names may differ: a BERT
+    /// layer into a BART one); cross-attention is left as it is. Used to warm-start a seq2seq model.
+    /// </summary>
+    public void CopyFrom(TransformerLayer source)
     {
-        long batch = hidden.shape[0];
-        Tensor Split(Linear projection, Tensor x) => projection.forward(x).view(batch, x.shape[1], heads, headSize).transpose(1, 2);
-        var scores = Split(query, queries).matmul(Split(key, hidden).transpose(-1, -2)) / Math.Sqrt(headSize) + maskBias;
-        var probabilities = attentionDropout.forward(scores.softmax(-1));
-        var context = probabilities.matmul(Split(value, hidden)).transpose(1, 2).reshape(batch, queries.shape[1], heads * headSize);
-        return output.Forward(context, queries);
+        using var _ = no_grad();
+        Copy(source.selfAttention, selfAttention);
+        Copy(source.selfAttentionNorm, selfAttentionNorm);
+        Copy(source.intermediate, intermediate);
+        Copy(source.output, output);
+        Copy(source.outputNorm, outputNorm);
     }
-}
 
-/// <summary>dense → dropout → LayerNorm(x + residual): BERT's <c>*.output</c> block.</summary>
-sealed class ResidualProjection : ExplicitModule
-{
-    readonly Linear dense;
-    readonly FastDropout dropout;
-    readonly LayerNorm norm;
-
-    public ResidualProjection(int inputSize, EncoderConfig config) : base("output")
+    /// <summary>Parameters in registration order, which is the same for two modules of one class.</summary>
+    static void Copy(nn.Module source, nn.Module target)
     {
-        dense = nn.Linear(inputSize, config.HiddenSize);
-        dropout = new FastDropout(config.HiddenDropoutProb);
-        norm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
-        register_module("dense", dense);
-        register_module("dropout", dropout);
-        register_module("LayerNorm", norm);
+        foreach (var (from, to) in source.parameters().Zip(target.parameters(), (a, b) => (a, b)))
+        {
+            if (!from.shape.SequenceEqual(to.shape))
+                throw new ArgumentException($"cannot copy a [{string.Join(", ", from.shape)}] parameter into a [{string.Join(", ", to.shape)}] one");
+            to.copy_(from);
+        }
     }
 
-    public Tensor Forward(Tensor input, Tensor residual) => norm.forward(dropout.forward(dense.forward(input)) + residual);
-}
+    Tensor FeedForward(Tensor hidden) =>
+        AddAndNorm(outputNorm, hidden, output.forward(Dropout(activation(intermediate.forward(hidden)), activationDropout)));
 
-/// <summary>A container that only exists to reproduce a Hugging Face parameter path (e.g. <c>cls.predictions</c>).</summary>
-sealed class Named : ExplicitModule
-{
-    public Named(string childName, nn.Module child) : base(childName) => register_module(childName, child);
+    Tensor AddAndNorm(LayerNorm norm, Tensor residual, Tensor update) => norm.forward(Dropout(update, dropout) + residual);
 }

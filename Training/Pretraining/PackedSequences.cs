@@ -50,6 +50,17 @@ public sealed class PackedSequences
         return new PackedSequences(packed, length);
     }
 
+    /// <summary>The most frequent regular (non-special) token: the unigram baseline of the evaluations.</summary>
+    public int MostFrequentToken(ITextTokenizer tokenizer)
+    {
+        var counts = new long[tokenizer.VocabSize];
+        foreach (var id in tokens) counts[id]++;
+        int best = -1;
+        for (int id = 0; id < counts.Length; id++)
+            if (!tokenizer.IsSpecial(id) && (best < 0 || counts[id] > counts[best])) best = id;
+        return best;
+    }
+
     public void WriteTo(BinaryWriter writer)
     {
         writer.Write(Length);

@@ -29,7 +29,7 @@ public static class PretrainingPipeline
         progress.Message($"corpus: {corpus.TrainLines.Count:N0} training lines, {corpus.HeldOutLines.Count:N0} held out, {corpus.ExcludedLines:N0} dropped as task dev/test text");
 
         var modelDirectory = Path.Combine(runDirectory, ModelSubfolder);
-        var tokenizer = PrepareVocabulary(config, source.VocabularyPath, corpus, Path.Combine(modelDirectory, ModelFolder.VocabularyFile));
+        var tokenizer = PrepareVocabulary(config.VocabularyMinCount, source.VocabularyPath, corpus, Path.Combine(modelDirectory, ModelFolder.VocabularyFile));
         var modelConfig = config.Model with { VocabSize = tokenizer.VocabSize, PadTokenId = tokenizer.PadId };
         if (modelConfig.MaxPositionEmbeddings < config.SequenceLength)
             throw new InputError($"model.max_position_embeddings ({modelConfig.MaxPositionEmbeddings}) is shorter than sequence_length ({config.SequenceLength})");
@@ -52,16 +52,16 @@ public static class PretrainingPipeline
     /// The full vocabulary, or (with <see cref="PretrainConfig.VocabularyMinCount"/> &gt; 0) only the
     /// pieces the training text uses: a smaller embedding and masked-LM output layer.
     /// </summary>
-    static WordPieceTextTokenizer PrepareVocabulary(PretrainConfig config, string vocabularyPath, PretrainingCorpus corpus, string outputPath)
+    internal static WordPieceTextTokenizer PrepareVocabulary(int minCount, string vocabularyPath, PretrainingCorpus corpus, string outputPath)
     {
         var full = WordPieceTextTokenizer.FromVocabFile(vocabularyPath);
         Directory.CreateDirectory(Path.GetDirectoryName(outputPath)!);
-        if (config.VocabularyMinCount <= 0)
+        if (minCount <= 0)
         {
             full.SaveVocabulary(outputPath);
             return full;
         }
-        VocabularyPruner.PruneToFile(full, corpus.TrainLines, outputPath, config.VocabularyMinCount);
+        VocabularyPruner.PruneToFile(full, corpus.TrainLines, outputPath, minCount);
         return WordPieceTextTokenizer.FromVocabFile(outputPath);
     }
 }

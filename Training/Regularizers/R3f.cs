@@ -68,7 +68,10 @@ public sealed class R3f : IRegularizer
     }
 
     /// <summary>U(−eps, eps) or N(0, eps²) noise shaped like <paramref name="like"/>, from the global generator.</summary>
-    public Tensor Noise(Tensor like) => options.NoiseType switch
+    public Tensor Noise(Tensor like) => Noise(options, like);
+
+    /// <inheritdoc cref="Noise(Tensor)"/>
+    public static Tensor Noise(R3fOptions options, Tensor like) => options.NoiseType switch
     {
         NoiseType.Normal => randn_like(like).mul_(options.Eps),
         NoiseType.Uniform => rand_like(like).mul_(2 * options.Eps).sub_(options.Eps),

@@ -127,4 +127,33 @@ public sealed partial class ByteLevelBpeTextTokenizer : ITextTokenizer
 
     public EncodedText Encode(string text, string? pair = null, int maxLength = 128) =>
         PairTemplate.Roberta(ClsId, SepId).Encode(Tokenize(text), pair is null ? null : Tokenize(pair), maxLength);
+
+    /// <summary>
+    /// Pieces concatenated, each character mapped back to the byte it stands for, the bytes read as
+    /// UTF-8 (invalid sequences become U+FFFD, as Hugging Face's <c>errors="replace"</c>): the exact
+    /// inverse of <see cref="Tokenize"/>, so no spaces are cleaned up.
+    /// </summary>
+    public string Decode(IEnumerable<int> ids)
+    {
+        var bytes = new List<byte>();
+        foreach (var id in ids.Where(id => !IsSpecial(id)))
+            foreach (var character in pieces[id])
+                bytes.Add(ByteOf.TryGetValue(character, out var value) ? value : throw new ArgumentException($"piece {pieces[id]} is not byte-level"));
+        return System.Text.Encoding.UTF8.GetString([.. bytes]);
+    }
+
+    /// <summary>GPT-2's byte ↔ character table: printable bytes stand for themselves, the other 68 for U+0100 onwards, in byte order.</summary>
+    static readonly Dictionary<char, byte> ByteOf = BuildByteTable();
+
+    static Dictionary<char, byte> BuildByteTable()
+    {
+        var table = new Dictionary<char, byte>();
+        var next = 256;
+        for (int b = 0; b < 256; b++)
+        {
+            var printable = b is >= '!' and <= '~' or >= 0xA1 and <= 0xAC or >= 0xAE and <= 0xFF;
+            table[printable ? (char)b : (char)next++] = (byte)b;
+        }
+        return table;
+    }
 }

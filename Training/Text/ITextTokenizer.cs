@@ -23,4 +23,10 @@ public interface ITextTokenizer
     EncodedText Encode(string text, string? pair = null, int maxLength = 128);
 
     bool IsSpecial(int id);
+
+    /// <summary>
+    /// The text of <paramref name="ids"/> with special tokens skipped, as Hugging Face's
+    /// <c>decode(ids, skip_special_tokens=True)</c> gives it.
+    /// </summary>
+    string Decode(IEnumerable<int> ids);
 }

@@ -83,6 +83,28 @@ public sealed class WordPieceTextTokenizer : ITextTokenizer
     public EncodedText Encode(string text, string? pair = null, int maxLength = 128) =>
         PairTemplate.Bert(ClsId, SepId).Encode(Tokenize(text), pair is null ? null : Tokenize(pair), maxLength);
 
+    /// <summary>
+    /// Hugging Face's BertTokenizer decoding: pieces joined by spaces, " ##" removed (so a word's
+    /// continuation pieces rejoin it), then <c>clean_up_tokenization</c>, which takes the spaces back
+    /// out before punctuation and English contractions ("hello , world ! it ' s" → "hello, world! it's").
+    /// Lower-casing and accent stripping cannot be undone.
+    /// </summary>
+    public string Decode(IEnumerable<int> ids)
+    {
+        var pieces = ids.Where(id => !IsSpecial(id)).Select(id => vocabulary.Pieces[id]);
+        var text = string.Join(' ', pieces).Replace(" " + ContinuationPrefix, "", StringComparison.Ordinal).Trim();
+        return CleanUpTokenizationSpaces(text);
+    }
+
+    static readonly (string From, string To)[] CleanUps =
+        [(" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"), (" 'm", "'m"), (" 's", "'s"), (" 've", "'ve"), (" 're", "'re")];
+
+    static string CleanUpTokenizationSpaces(string text)
+    {
+        foreach (var (from, to) in CleanUps) text = text.Replace(from, to, StringComparison.Ordinal);
+        return text;
+    }
+
     void AddWords(string segment, List<int> ids)
     {
         var normalized = BertUncasedNormalizer.Instance.Normalize(segment);

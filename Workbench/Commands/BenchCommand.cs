@@ -12,6 +12,7 @@ public static class BenchCommand
         BenchMemoryCommand.Create(),
         BenchProbeCommand.Create(),
         BenchHfCommand.Create(),
+        BenchSeq2SeqCommand.Create(),
     };
 
     /// <summary>The interpreter of the reference scripts in bench/ (default: the first of /usr/bin/python3 and python3 that has the module).</summary>

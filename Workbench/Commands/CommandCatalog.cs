@@ -9,6 +9,7 @@ public static class CommandCatalog
     [
         QuickstartCommand.Create(),
         PretrainCommand.Create(),
+        PretrainSeq2SeqCommand.Create(),
         FineTuneCommand.Create(),
         EnsembleCommand.Create(),
         TasksCommand.Create(),

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Probing.Training.Checkpoints;
+using Probing.Training.Data.Summarization;
 using Probing.Training.FineTuning;
 using Probing.Training.Regularizers;
 using Probing.Workbench.Experiments;
@@ -22,7 +23,7 @@ public static class FineTuneCommand
         var output = CommonOptions.Output("the fine-tuning run (default results/finetune/<task>-<method>[-seed<seed>])");
         var overrides = CommonOptions.Overrides();
         var forceNew = CommonOptions.ForceNew();
-        var command = new Command("finetune", "Fine-tune an encoder with a classification head on a task (resumes an interrupted run; a finished one is read back)")
+        var command = new Command("finetune", "Fine-tune an encoder with a classification head on a task, or a seq2seq model on a summarization task (resumes an interrupted run; a finished one is read back)")
         {
             method, seed, seeds, jobs, model, output, overrides, forceNew,
         };
@@ -30,6 +31,8 @@ public static class FineTuneCommand
         command.SetPlanner(parse =>
         {
             var kind = parse.GetValue(method)!;
+            if (SummarizationCatalog.IsSummarization(parse.GetValue(taskOptions.Task)!))
+                return PlanSeq2Seq(parse, taskOptions, kind, seed, seeds, jobs, model, output, overrides, forceNew);
             var config = new FineTuneConfig { Method = MethodRegistry.Defaults(kind) };
             config = ConfigOverrides.Apply(config, parse.GetValue(overrides)!);
             if (parse.GetValue(seed) is { } s1) config = config with { Seed = s1 };
@@ -66,6 +69,49 @@ public static class FineTuneCommand
             });
         });
         return command;
+    }
+
+    /// <summary>
+    /// A summarization task (embedded, or a fairseq/JSONL folder): seq2seq fine-tuning of the model
+    /// folder's encoder–decoder with the method's seq2seq form, one seed or a sweep, as for classification.
+    /// </summary>
+    static CommandPlan PlanSeq2Seq(ParseResult parse, TaskOptions taskOptions, string kind, Option<int?> seed, Option<string?> seeds, Option<int> jobs,
+        Option<string?> model, Option<string?> output, Option<string[]> overrides, Option<bool> forceNew)
+    {
+        var taskName = parse.GetValue(taskOptions.Task)!;
+        var config = new Seq2SeqFineTuneConfig { Method = MethodRegistry.Seq2SeqDefaults(kind) };
+        config = ConfigOverrides.Apply(config, parse.GetValue(overrides)!);
+        if (parse.GetValue(seed) is { } s1) config = config with { Seed = s1 };
+        var task = Seq2SeqFineTuneRun.LoadTask(taskName, config);
+        config = (config with { Task = task.Name }).Validate();
+        var folder = ModelFolder.Resolve(parse.GetValue(model) ?? ModelFolder.ShippedSeq2SeqDirectory()
+            ?? throw new Training.Infrastructure.InputError("summarization needs a sequence-to-sequence model: pass --model <folder> (what pretrain-seq2seq writes under model/, or a Hugging Face BART folder)"));
+        var name = $"{task.Name}-{kind}";
+        var force = parse.GetValue(forceNew);
+        if (parse.GetValue(seeds) is { } seedText)
+        {
+            var list = SeedList.Parse(seedText);
+            if (parse.GetValue(jobs) < 1) throw new Training.Infrastructure.InputError($"--jobs {parse.GetValue(jobs)}: expected a positive number");
+            var root = parse.GetValue(output) ?? Path.Combine("results", "finetune", name);
+            var plans = list.Select(s => Seq2SeqFineTuneRun.Plan(config with { Seed = s }, taskName, task, folder, SeedSweep.SeedFolder(root, s))).ToList();
+            return new CommandPlan(plans, () =>
+            {
+                CommonOptions.ApplyRuntime(parse);
+                SeedSweep.Run(plans, parse.GetValue(jobs), root, force,
+                    (plan, threads) => WorkerArguments(parse, seeds, jobs, output, seed, plan.Seed, plan.Folder, threads));
+                return 0;
+            });
+        }
+        var runFolder = parse.GetValue(output) ?? Path.Combine("results", "finetune", $"{name}-seed{config.Seed}");
+        var single = Seq2SeqFineTuneRun.Plan(config, taskName, task, folder, runFolder);
+        return new CommandPlan([single], () =>
+        {
+            CommonOptions.ApplyRuntime(parse);
+            var metrics = FineTuneRun.Run(single, force);
+            AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
+                $"{metrics.Task} {metrics.Method} seed {metrics.Seed}: best dev ROUGE-1/2/L {100 * metrics.BestScores["rouge1"]:F2}/{100 * metrics.BestScores["rouge2"]:F2}/{100 * metrics.BestScores["rougeL"]:F2} at step {metrics.BestStep} of {metrics.Steps}, {metrics.WallSeconds:F0} s; model: {Path.Combine(runFolder, FineTuner.BestFolder)}")));
+            return 0;
+        });
     }
 
     /// <summary>The same command line for one seed: the sweep options replaced by --seed, --out and --threads.</summary>

@@ -7,7 +7,10 @@ it was run where it is installed):
 
   1. loads `hf-bert` and `hf-roberta` with `AutoModel` / `AutoTokenizer`, and compares their ids and
      every layer's hidden states with the recorded `*.reference.json`;
-  2. runs the shipped base (`data/base`) as `BertForMaskedLM` on a few texts (symbols, emoji, tabs,
+  2. loads `hf-bart` with `BartForConditionalGeneration` / `AutoTokenizer` and compares its ids, every
+     encoder and decoder layer and the logits with `hf-bart.reference.json` (written by
+     `make_bart_fixture.py`);
+  3. runs the shipped base (`data/base`) as `BertForMaskedLM` on a few texts (symbols, emoji, tabs,
      a pair, [MASK]) and writes `shipped-base.transformers.json`: the tokenizer's ids, every layer's
      hidden states and the MLM head's top logits at the masked positions, which
      `ShippedBaseMatchesTransformersTests` compares with the workbench's own encoder.
@@ -17,7 +20,7 @@ it was run where it is installed):
 import argparse, json, os, sys, traceback
 import torch
 import transformers
-from transformers import AutoModel, AutoTokenizer, BertForMaskedLM, BertTokenizer
+from transformers import AutoModel, AutoTokenizer, BartForConditionalGeneration, BertForMaskedLM, BertTokenizer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
@@ -58,6 +61,29 @@ def check_fixture(name):
     differences = [float((s - torch.tensor(r)).abs().max()) for s, r in zip(states, reference["hidden_states"])]
     print(f"  hidden states, max |difference| per layer: {', '.join(f'{d:.1e}' for d in differences)}")
     return differences
+
+
+def check_bart():
+    folder = os.path.join(HERE, "hf-bart")
+    with open(os.path.join(HERE, "hf-bart.reference.json")) as f:
+        reference = json.load(f)
+    model, info = BartForConditionalGeneration.from_pretrained(folder, dtype=torch.float32, attn_implementation="eager", output_loading_info=True)
+    model.eval()
+    print(f"hf-bart: {type(model).__name__}; missing {info['missing_keys']}; unexpected {info['unexpected_keys']}")
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    for pair in reference["pairs"]:
+        for text, ids in ((pair["source"], pair["source_ids"]), (pair["target"], pair["target_ids"])):
+            got = tokenizer(text)["input_ids"]
+            print(f"  ids {'equal' if got == ids else 'DIFFER'}: {text!r}")
+    batch = {k: torch.tensor(reference[k]) for k in ("input_ids", "attention_mask", "decoder_input_ids")}
+    with torch.no_grad():
+        output = model(**batch, output_hidden_states=True)
+    difference = lambda a, b: float((a - torch.tensor(b)).abs().max())
+    encoder = [difference(s, r) for s, r in zip(output.encoder_hidden_states, reference["encoder_hidden_states"])]
+    decoder = [difference(s, r) for s, r in zip(output.decoder_hidden_states, reference["decoder_hidden_states"])]
+    logits = difference(output.logits, reference["logits"])
+    print(f"  encoder layers {', '.join(f'{d:.1e}' for d in encoder)}; decoder layers {', '.join(f'{d:.1e}' for d in decoder)}; logits {logits:.1e}")
+    return encoder + decoder + [logits]
 
 
 def shipped_base_reference(out_path):
@@ -105,6 +131,11 @@ def main():
         except Exception:   # report every check, not only the first that breaks
             traceback.print_exc()
             failed = True
+    try:
+        failed |= max(check_bart()) > 1e-4
+    except Exception:
+        traceback.print_exc()
+        failed = True
     shipped_base_reference(os.path.join(args.out, "shipped-base.transformers.json"))
     sys.exit(1 if failed else 0)
 

@@ -38,6 +38,23 @@ public static class SummarizationCatalog
         throw InputError.InFile(folder, "no summarization files: expected {train,valid,test}.{source,target} (fairseq) or {train,valid,test}.jsonl");
     }
 
+    /// <summary>
+    /// The files <see cref="Load"/> reads for a task, as a folder and paths relative to it: the embedded
+    /// task's split files under data/tasks, or a folder's split files in either layout (what a run's identity hashes).
+    /// </summary>
+    public static (string Root, IReadOnlyList<string> Files) SourceFiles(string nameOrFolder)
+    {
+        if (EmbeddedSuite.FindSummarization(nameOrFolder) is { } embedded)
+            return (EmbeddedSuite.DefaultTasksDir, [.. SplitAssignment.Names.Select(split => Path.Combine(embedded.Name, split + ".tsv.gz"))]);
+        var folder = Path.GetFullPath(nameOrFolder);
+        if (!Directory.Exists(folder)) throw InputError.InFile(folder, "summarization folder not found");
+        var files = Directory.GetFiles(folder)
+            .Where(f => f.EndsWith(FairseqSummaries.SourceExtension, StringComparison.Ordinal) || f.EndsWith(FairseqSummaries.TargetExtension, StringComparison.Ordinal)
+                || f.EndsWith(".jsonl", StringComparison.Ordinal))
+            .Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        return (folder, files!);
+    }
+
     /// <summary>Whether <paramref name="name"/> names a summarization task rather than a classification one.</summary>
     public static bool IsSummarization(string name) => EmbeddedSuite.FindSummarization(name) != null || Directory.Exists(name);
 
