@@ -50,8 +50,9 @@ public class LockTests
         Assert.That((ProcessIdentity.Current with { StartTicks = ProcessIdentity.Current.StartTicks + 1 }).IsAlive(), Is.False, "the PID now belongs to a process that started at another time");
         Assert.That(new ProcessIdentity(Environment.MachineName, int.MaxValue - 1, 0).IsAlive(), Is.False, "no such process");
 
-        // A zombie: a child whose parent (here `sleep`, exec'd by bash) never reaps it.
-        using var parent = Process.Start(new ProcessStartInfo("bash", ["-c", "sleep 0 & echo $!; exec sleep 20"]) { RedirectStandardOutput = true })!;
+        // A zombie: a child whose parent (here `sleep`, exec'd by bash) never reaps it. The child outlives the
+        // exec (0.5 s), so bash cannot reap it first (with `sleep 0` it sometimes did, and /proc had no entry).
+        using var parent = Process.Start(new ProcessStartInfo("bash", ["-c", "sleep 0.5 & echo $!; exec sleep 20"]) { RedirectStandardOutput = true })!;
         var zombie = int.Parse(parent.StandardOutput.ReadLine()!);
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (!File.ReadAllText($"/proc/{zombie}/stat").Contains(") Z ") && DateTime.UtcNow < deadline) Thread.Sleep(20);

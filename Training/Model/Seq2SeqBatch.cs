@@ -41,6 +41,6 @@ public sealed record Seq2SeqBatch(Tensor SourceIds, Tensor SourceMask, Tensor De
                 ids[r * length + t] = rows[r][t];
                 mask[r * length + t] = 1;
             }
-        return (tensor(ids, [rows.Count, length]), tensor(mask, [rows.Count, length]));
+        return (tensor(ids, [rows.Count, length]), tensor(mask, [rows.Count, length]));   // device: built on the CPU, moved by Seq2SeqFineTuner.OnDevice
     }
 }

@@ -25,7 +25,7 @@ public sealed class Seq2SeqModel : ExplicitModule
         RegisterAt("model.shared", shared);
         RegisterAt("model.encoder", Encoder);
         RegisterAt("model.decoder", Decoder);
-        RegisterBufferAt(FinalLogitsBiasName, zeros(1, config.VocabSize));
+        RegisterBufferAt(FinalLogitsBiasName, zeros(1, config.VocabSize));   // device: moved by Module.to
     }
 
     public Seq2SeqConfig Config { get; }
