@@ -41,32 +41,9 @@ public static class FineTuneCommand
             var folder = ModelFolder.Resolve(parse.GetValue(model));
             var glueDir = parse.GetValue(taskOptions.DataDir);
             var name = $"{task.Spec.Name}-{kind}";
-            var force = parse.GetValue(forceNew);
 
-            if (parse.GetValue(seeds) is { } seedText)
-            {
-                var list = SeedList.Parse(seedText);
-                if (parse.GetValue(jobs) < 1) throw new Training.Infrastructure.InputError($"--jobs {parse.GetValue(jobs)}: expected a positive number");
-                var root = parse.GetValue(output) ?? Path.Combine("results", "finetune", name);
-                var plans = list.Select(s => FineTuneRun.Plan(config with { Seed = s }, task, glueDir, folder, SeedSweep.SeedFolder(root, s))).ToList();
-                return new CommandPlan(plans, () =>
-                {
-                    CommonOptions.ApplyRuntime(parse);
-                    SeedSweep.Run(plans, parse.GetValue(jobs), root, force,
-                        (plan, threads) => WorkerArguments(parse, seeds, jobs, output, seed, plan.Seed, plan.Folder, threads));
-                    return 0;
-                });
-            }
-            var runFolder = parse.GetValue(output) ?? Path.Combine("results", "finetune", $"{name}-seed{config.Seed}");
-            var single = FineTuneRun.Plan(config, task, glueDir, folder, runFolder);
-            return new CommandPlan([single], () =>
-            {
-                CommonOptions.ApplyRuntime(parse);
-                var metrics = FineTuneRun.Run(single, force);
-                AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
-                    $"{metrics.Task} {metrics.Method} seed {metrics.Seed}: best dev {metrics.Metric} {metrics.BestDev:F4} at step {metrics.BestStep} of {metrics.Steps}, {metrics.WallSeconds:F0} s; model: {Path.Combine(runFolder, FineTuner.BestFolder)}")));
-                return 0;
-            });
+            return PlanRuns(parse, name, config.Seed, seed, seeds, jobs, output, forceNew, (s, runFolder) => FineTuneRun.Plan(config with { Seed = s }, task, glueDir, folder, runFolder),
+                metrics => $"best dev {metrics.Metric} {metrics.BestDev:F4}");
         });
         return command;
     }
@@ -87,29 +64,40 @@ public static class FineTuneCommand
         var folder = ModelFolder.Resolve(parse.GetValue(model) ?? ModelFolder.ShippedSeq2SeqDirectory()
             ?? throw new Training.Infrastructure.InputError("summarization needs a sequence-to-sequence model: pass --model <folder> (what pretrain-seq2seq writes under model/, or a Hugging Face BART folder)"));
         var name = $"{task.Name}-{kind}";
+        return PlanRuns(parse, name, config.Seed, seed, seeds, jobs, output, forceNew, (s, runFolder) => Seq2SeqFineTuneRun.Plan(config with { Seed = s }, taskName, task, folder, runFolder),
+            metrics => $"best dev ROUGE-1/2/L {100 * metrics.BestScores["rouge1"]:F2}/{100 * metrics.BestScores["rouge2"]:F2}/{100 * metrics.BestScores["rougeL"]:F2}");
+    }
+
+    /// <summary>
+    /// One run, or with <c>--seeds</c> a sweep of runs (<c>--jobs</c> worker processes), each planned by
+    /// <paramref name="plan"/> (seed, run folder) before anything is written; <paramref name="score"/> says a finished run's result.
+    /// </summary>
+    static CommandPlan PlanRuns(ParseResult parse, string name, int seedValue, Option<int?> seed, Option<string?> seeds, Option<int> jobs, Option<string?> output,
+        Option<bool> forceNew, Func<int, string, RunPlan> plan, Func<FineTuneMetrics, FormattableString> score)
+    {
         var force = parse.GetValue(forceNew);
         if (parse.GetValue(seeds) is { } seedText)
         {
             var list = SeedList.Parse(seedText);
             if (parse.GetValue(jobs) < 1) throw new Training.Infrastructure.InputError($"--jobs {parse.GetValue(jobs)}: expected a positive number");
             var root = parse.GetValue(output) ?? Path.Combine("results", "finetune", name);
-            var plans = list.Select(s => Seq2SeqFineTuneRun.Plan(config with { Seed = s }, taskName, task, folder, SeedSweep.SeedFolder(root, s))).ToList();
+            var plans = list.Select(s => plan(s, SeedSweep.SeedFolder(root, s))).ToList();
             return new CommandPlan(plans, () =>
             {
                 CommonOptions.ApplyRuntime(parse);
                 SeedSweep.Run(plans, parse.GetValue(jobs), root, force,
-                    (plan, threads) => WorkerArguments(parse, seeds, jobs, output, seed, plan.Seed, plan.Folder, threads));
+                    (p, threads) => WorkerArguments(parse, seeds, jobs, output, seed, p.Seed, p.Folder, threads));
                 return 0;
             });
         }
-        var runFolder = parse.GetValue(output) ?? Path.Combine("results", "finetune", $"{name}-seed{config.Seed}");
-        var single = Seq2SeqFineTuneRun.Plan(config, taskName, task, folder, runFolder);
+        var runFolder = parse.GetValue(output) ?? Path.Combine("results", "finetune", $"{name}-seed{seedValue}");
+        var single = plan(seedValue, runFolder);
         return new CommandPlan([single], () =>
         {
             CommonOptions.ApplyRuntime(parse);
             var metrics = FineTuneRun.Run(single, force);
             AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
-                $"{metrics.Task} {metrics.Method} seed {metrics.Seed}: best dev ROUGE-1/2/L {100 * metrics.BestScores["rouge1"]:F2}/{100 * metrics.BestScores["rouge2"]:F2}/{100 * metrics.BestScores["rougeL"]:F2} at step {metrics.BestStep} of {metrics.Steps}, {metrics.WallSeconds:F0} s; model: {Path.Combine(runFolder, FineTuner.BestFolder)}")));
+                $"{metrics.Task} {metrics.Method} seed {metrics.Seed}: {FormattableString.Invariant(score(metrics))} at step {metrics.BestStep} of {metrics.Steps}, {metrics.WallSeconds:F0} s; model: {Path.Combine(runFolder, FineTuner.BestFolder)}")));
             return 0;
         });
     }
