@@ -67,7 +67,7 @@ public sealed class LearnedTaskSection : IReportSection
                 $"{failed.Key.Method} on {failed.Key.Task} ({StageLabel(first)} of {failed.Key.Protocol}): {failed.Count()} of {all} runs did not learn their task (seed {seeds}; no-skill upper bound {100 * first.NoSkillHigh:0.0}); claims resting on them are not interpretable."));
         }
         if (guard.UncheckedTasks.Count > 0)
-            report.Warn($"no no-skill baseline for {string.Join(", ", guard.UncheckedTasks)} (the task data could not be loaded; set GLUE_DIR for GLUE tasks): whether those runs learned their task is unchecked.");
+            report.Warn($"no no-skill baseline for {string.Join(", ", guard.UncheckedTasks)} (a classification task whose data could not be loaded: set GLUE_DIR for GLUE tasks; or a summarization task: ROUGE has no no-skill baseline here yet): whether those runs learned their task is unchecked.");
     }
 
     static Dictionary<int, SeedValue> Values(IReadOnlyList<RunRow> runs) =>
