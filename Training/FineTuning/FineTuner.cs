@@ -22,7 +22,7 @@ public sealed record FineTuneResult(Encoder Encoder, TaskScore BestDev, int Best
 /// Fine-tunes an encoder with a classification head on one task, with the method the config names.
 /// Every step draws its batch, noise and dropout from (seed, step) alone, so a run resumed from its
 /// checkpoint continues the exact loss sequence of an uninterrupted one. Writes into the run folder:
-/// <c>train_log.csv</c>, <c>eval_log.csv</c>, <c>checkpoint/</c>, <c>best/</c>, <c>last/</c>.
+/// <c>train_log.csv</c>, <c>eval_log.csv</c>, <c>checkpoints/</c> (through <see cref="FineTuningLoop{TEval}"/>), <c>best/</c>, <c>last/</c>.
 /// An optional <see cref="IStepObserver"/> sees the model at step 0 and every few steps (it cannot change the training).
 /// </summary>
 public sealed class FineTuner(FineTuneConfig config, TaskData task, ITextTokenizer tokenizer, string runDirectory, ITrainingProgress progress,
