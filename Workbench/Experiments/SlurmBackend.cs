@@ -86,7 +86,7 @@ public sealed class SlurmBackend(ISlurmQueue queue, SlurmOptions options, string
             {
                 if (!lastRun.TryGetValue(cell.Id, out var ran)) return new CellOutcome(cell.Id, "skipped (DONE)", 0, 0);
                 var ended = states[ran.Array.JobId].GetValueOrDefault(ran.Task);
-                return new CellOutcome(cell.Id, "done", 0, 0, ran.Array.Task(ran.Task), ended?.State ?? "COMPLETED", ended?.ExitCode);
+                return new CellOutcome(cell.Id, "done", 0, 0, ran.Array.Task(ran.Task), ended?.State, ended?.ExitCode);
             }
             if (!lastRun.TryGetValue(cell.Id, out var run)) return new CellOutcome(cell.Id, "not submitted", 0, 0);
             var state = states[run.Array.JobId].GetValueOrDefault(run.Task) ?? new SlurmTaskState("UNKNOWN");
