@@ -63,6 +63,32 @@ public class SlurmUsageTests
     }
 
     [Test]
+    public void ALocalRunKeepsTheRecordOfTheArraysSubmittedBefore()
+    {
+        var (spec, cells, directory) = Study();
+        var slurm = new FakeSlurm();
+        new SlurmBackend(new SlurmCli(slurm.Bin), new SlurmOptions(), "cpu").Submit(spec, cells, directory);
+        new StudyRunner(new MarkingDone(), new NoProgress()).Run(spec, cells, directory, jobs: 1, threads: 1);
+        Assert.That(StudyManifest.Read(directory).SlurmArrays.Select(a => a.JobId), Is.EqualTo(new[] { "77" }));
+        Assert.That(StudyManifest.Read(directory).Outcomes.Values, Is.All.EqualTo("done"));
+    }
+
+    sealed class MarkingDone : ICellExecutor
+    {
+        public int Execute(GridCell cell, int threads, string logPath)
+        {
+            MarkDone(cell.Arguments[^1]);
+            return 0;
+        }
+    }
+
+    sealed class NoProgress : IStudyProgress
+    {
+        public void Started(GridCell cell) { }
+        public void Finished(CellOutcome outcome, int done, int total) { }
+    }
+
+    [Test]
     public void WaitRecordsEveryTasksOutcomeWithItsSlurmState()
     {
         var (spec, cells, directory) = Study();
