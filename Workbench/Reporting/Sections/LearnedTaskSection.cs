@@ -24,7 +24,8 @@ public sealed class LearnedTaskSection : IReportSection
         foreach (var group in groups)
             foreach (var method in MethodOrder.Sort(group.Select(r => r.Method)))
             {
-                var runs = group.Where(r => r.Method == method).ToList();
+                // One entry per seed: runs of identical configs (the same fine-tuning under two probes) count once.
+                var runs = group.Where(r => r.Method == method).GroupBy(r => r.Seed).Select(g => g.First()).ToList();
                 var values = Values(runs);
                 var first = runs[0];
                 var checkedRuns = runs.Count(r => r.Learned is not null);
