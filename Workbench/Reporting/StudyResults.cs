@@ -12,10 +12,11 @@ namespace Probing.Workbench.Reporting;
 /// <see cref="StageIndex"/> ≥ 1 fine-tunes <see cref="Task"/>). <see cref="Value"/> is its best dev
 /// score on that task (<see cref="Metric"/>, the task's primary metric); <see cref="Run"/> its folder
 /// relative to the study. <see cref="WallSeconds"/> is the process's wall time (finetune runs only).
+/// <see cref="DevExamples"/>: the first N dev examples the score is over, where the run evaluated a subset (<c>eval_examples</c>); null for all.
 /// </summary>
 public sealed record FineTunedRun(
     string Run, string Protocol, int StageIndex, string Task, string Method, int Seed, string Metric, double Value,
-    double TrainSeconds, double? WallSeconds, int Steps)
+    double TrainSeconds, double? WallSeconds, int Steps, int? DevExamples = null)
 {
     public const string FineTuneProtocol = "finetune";
 }
@@ -99,7 +100,8 @@ public sealed record StudyResults(
                 var (kind, config) = ReadConfig(run);
                 var seq2seq = kind == Seq2SeqFineTuneRun.Kind;
                 configs.Add(new MethodVariants.Entry(relative, $"{kind}|{m.Task}", m.Method, config, MethodVariants.DefaultConfig(seq2seq, m.Method)));
-                FineTunedRuns.Add(new FineTunedRun(relative, FineTunedRun.FineTuneProtocol, 1, m.Task, m.Method, m.Seed, m.Metric, m.BestDev, m.TrainSeconds, m.WallSeconds, m.Steps));
+                int? devExamples = config?["eval_examples"] is JsonValue examples && examples.TryGetValue<int>(out var n) && n > 0 ? n : null;
+                FineTunedRuns.Add(new FineTunedRun(relative, FineTunedRun.FineTuneProtocol, 1, m.Task, m.Method, m.Seed, m.Metric, m.BestDev, m.TrainSeconds, m.WallSeconds, m.Steps, devExamples));
                 fineTunedRunOwners.Add(relative);
             }
             var probes = ReadTable<ProbeRow>(run, ProbeRun.ProbesFile);
