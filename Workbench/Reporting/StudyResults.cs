@@ -100,8 +100,7 @@ public sealed record StudyResults(
                 var (kind, config) = ReadConfig(run);
                 var seq2seq = kind == Seq2SeqFineTuneRun.Kind;
                 configs.Add(new MethodVariants.Entry(relative, $"{kind}|{m.Task}", m.Method, config, MethodVariants.DefaultConfig(seq2seq, m.Method)));
-                int? devExamples = config?["eval_examples"] is JsonValue examples && examples.TryGetValue<int>(out var n) && n > 0 ? n : null;
-                FineTunedRuns.Add(new FineTunedRun(relative, FineTunedRun.FineTuneProtocol, 1, m.Task, m.Method, m.Seed, m.Metric, m.BestDev, m.TrainSeconds, m.WallSeconds, m.Steps, devExamples));
+                FineTunedRuns.Add(new FineTunedRun(relative, FineTunedRun.FineTuneProtocol, 1, m.Task, m.Method, m.Seed, m.Metric, m.BestDev, m.TrainSeconds, m.WallSeconds, m.Steps, DevExamples(config)));
                 fineTunedRunOwners.Add(relative);
             }
             var probes = ReadTable<ProbeRow>(run, ProbeRun.ProbesFile);
@@ -111,13 +110,13 @@ public sealed record StudyResults(
             var stages = ReadTable<StageRow>(run, ProtocolRun.StagesFile);
             Stages.AddRange(stages);
             stageRuns.AddRange(stages.Select(_ => relative));
-            if (stages.Count > 0 || probes.Any(p => p.StageIndex > 0)) AddProtocolConfigs(run, relative);
+            var devExamples = stages.Count > 0 || probes.Any(p => p.StageIndex > 0) ? AddProtocolConfigs(run, relative) : [];
             if (stages.Count > 0)
             {
                 var folders = StageFolders(run);
                 FineTunedRuns.AddRange(stages.Select(s => new FineTunedRun(
                     folders.GetValueOrDefault((StagedFineTuning.RunName(s.Method, s.Seed), StagedFineTuning.StageFolderName(s.StageIndex, s.Stage)), relative),
-                    s.Protocol, s.StageIndex, s.Stage, s.Method, s.Seed, s.Metric, s.Dev, s.TrainSeconds, null, s.Steps)));
+                    s.Protocol, s.StageIndex, s.Stage, s.Method, s.Seed, s.Metric, s.Dev, s.TrainSeconds, null, s.Steps, devExamples.TryGetValue(s.Method, out var n) ? n : null)));
                 fineTunedRunOwners.AddRange(stages.Select(_ => relative));
             }
         }
@@ -126,15 +125,26 @@ public sealed record StudyResults(
         /// A protocol's per-method fine-tuning configs (<c>config.methods</c> of its config.json), compared with
         /// other runs of the same protocol over the same stage tasks.
         /// </summary>
-        void AddProtocolConfigs(string run, string relative)
+        /// <returns>The dev examples each method's fine-tunings evaluated (<c>eval_examples</c>), by method kind, where a subset.</returns>
+        Dictionary<string, int> AddProtocolConfigs(string run, string relative)
         {
+            var devExamples = new Dictionary<string, int>();
             var (kind, config) = ReadConfig(run);
-            if (config?["methods"] is not JsonArray methods) return;
+            if (config is null) return devExamples;
             var stageTasks = config["stage_tasks"]?.ToJsonString() ?? "";
-            foreach (var method in methods.OfType<JsonObject>())
-                if (method["method"]?["kind"]?.GetValue<string>() is { } methodKind)
-                    configs.Add(new MethodVariants.Entry(relative, $"{kind}|{stageTasks}", methodKind, method, MethodVariants.DefaultConfig(false, methodKind)));
+            foreach (var (key, seq2seq) in new[] { ("methods", false), (ProtocolRun.Seq2SeqMethodsKey, true) })
+                foreach (var method in (config[key] as JsonArray ?? []).OfType<JsonObject>())
+                    if (method["method"]?["kind"] is JsonValue value && value.TryGetValue<string>(out var methodKind))
+                    {
+                        configs.Add(new MethodVariants.Entry(relative, $"{kind}|{stageTasks}", methodKind, method, MethodVariants.DefaultConfig(seq2seq, methodKind)));
+                        if (DevExamples(method) is { } n) devExamples[methodKind] = n;
+                    }
+            return devExamples;
         }
+
+        /// <summary>A fine-tuning config's <c>eval_examples</c> (a seq2seq run scores the first N dev documents), null for all.</summary>
+        static int? DevExamples(JsonObject? config) =>
+            config?["eval_examples"] is JsonValue examples && examples.TryGetValue<int>(out var n) && n > 0 ? n : null;
 
         /// <summary>
         /// Renames each fine-tuned series to its variant label (<see cref="MethodVariants"/>): runs of one
