@@ -33,6 +33,28 @@ public class LeadBaselineTests
         Assert.That(NoSkillBaseline.Lead("toy", [A], "accuracy"), Is.Null, "no lead bar for a metric that is not ROUGE");
     }
 
+    /// <summary>The ROUGE table: every variant a run recorded, not only the selection metric.</summary>
+    [Test]
+    public void EveryRecordedRougeVariantIsTabulated()
+    {
+        var study = new StudyFixture();
+        foreach (var seed in new[] { 1, 2, 3 })
+            study.FineTune("standard", seed, 0.30 + 0.01 * seed, task: "debian-headlines", metric: "rougeL",
+                otherScores: FormattableString.Invariant($", \"rouge1\": {0.32 + 0.01 * seed}, \"rouge1_low\": 0.1, \"rouge2\": {0.10 * seed}"));
+        var output = Directory.CreateTempSubdirectory("probing-report-").FullName;
+        FiguresCommand.Build(study.Directory, output);
+
+        var rows = CsvTable.Read<SummaryRow>(Path.Combine(output, Report.TablesFolder, "methods.csv"));
+        // rouge2: 0.1, 0.2, 0.3 → mean 0.2, sd 0.1; the interval bound rouge1_low is not a score.
+        var rouge2 = rows.Single(r => r.Metric == "rouge2");
+        Assert.That((rouge2.N, rouge2.Mean, rouge2.Sd), Is.EqualTo((3, 0.2, (double?)0.1)).Using<(int, double, double?)>((a, b) =>
+            a.Item1 == b.Item1 && Math.Abs(a.Item2 - b.Item2) < 1e-12 && Math.Abs(a.Item3!.Value - b.Item3!.Value) < 1e-12));
+        Assert.That(rows.Select(r => r.Metric).Distinct(), Is.EquivalentTo(new[] { "rougeL", "wall_seconds", "rouge1", "rouge2" }));
+        var markdown = File.ReadAllText(Path.Combine(output, Report.ReportFile));
+        Assert.That(markdown, Does.Contain("| method | seeds | rouge1 | rouge2 | rougeL |"));
+        Assert.That(markdown, Does.Contain("| standard | 3 | 34.0 ± 1.0"));
+    }
+
     [Test]
     public void ARunLearnedOnlyAboveTheLeadIntervalsUpperEnd()
     {

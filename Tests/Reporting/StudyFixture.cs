@@ -13,16 +13,17 @@ sealed class StudyFixture
 
     /// <summary>
     /// A finished <c>finetune</c> run with its best dev score and wall time, in the spec group <paramref name="group"/>;
-    /// <paramref name="config"/> is the JSON of its config.json's <c>config</c> object (none by default).
+    /// <paramref name="config"/> is the JSON of its config.json's <c>config</c> object (none by default);
+    /// <paramref name="otherScores"/> more best_scores entries (<c>, "rouge1": 0.3</c>).
     /// </summary>
-    public StudyFixture FineTune(string method, int seed, double dev, double wall = 6, string task = "fine-foods", string group = "finetune", string? config = null, string metric = "accuracy")
+    public StudyFixture FineTune(string method, int seed, double dev, double wall = 6, string task = "fine-foods", string group = "finetune", string? config = null, string metric = "accuracy", string otherScores = "")
     {
         var run = Path.Combine(Directory, group, $"method-{method}_seed-{seed}");
         System.IO.Directory.CreateDirectory(run);
         File.WriteAllText(Path.Combine(run, RunFolder.ConfigFile), config is null ? "{}\n" : $"{{\"kind\": \"finetune\", \"config\": {config}}}\n");
         File.WriteAllText(Path.Combine(run, RunFolder.ManifestFile), "{\"command\": \"finetune\", \"code_version\": \"0123456789ab\"}");
         File.WriteAllText(Path.Combine(run, RunFolder.MetricsFile), string.Create(CultureInfo.InvariantCulture,
-            $"{{\"task\": \"{task}\", \"method\": \"{method}\", \"seed\": {seed}, \"metric\": \"{metric}\", \"best_dev\": {dev}, \"best_step\": 10, \"best_scores\": {{\"{metric}\": {dev}}}, \"last_scores\": {{\"{metric}\": {dev}}}, \"steps\": 10, \"train_seconds\": {wall - 1}, \"wall_seconds\": {wall}}}"));
+            $"{{\"task\": \"{task}\", \"method\": \"{method}\", \"seed\": {seed}, \"metric\": \"{metric}\", \"best_dev\": {dev}, \"best_step\": 10, \"best_scores\": {{\"{metric}\": {dev}{otherScores}}}, \"last_scores\": {{\"{metric}\": {dev}}}, \"steps\": 10, \"train_seconds\": {wall - 1}, \"wall_seconds\": {wall}}}"));
         File.WriteAllText(Path.Combine(run, RunFolder.DoneFile), "done\n");
         return this;
     }
