@@ -122,8 +122,8 @@ public sealed record StudyResults(
         }
 
         /// <summary>
-        /// A protocol's per-method fine-tuning configs (<c>config.methods</c> of its config.json), compared with
-        /// other runs of the same protocol over the same stage tasks.
+        /// A protocol's per-method fine-tuning configs (<c>config.methods</c> of its config.json, or
+        /// <c>config.seq2seq_methods</c> for a generator's), compared with other runs of the same protocol over the same stage tasks.
         /// </summary>
         /// <returns>The dev examples each method's fine-tunings evaluated (<c>eval_examples</c>), by method kind, where a subset.</returns>
         Dictionary<string, int> AddProtocolConfigs(string run, string relative)
