@@ -2,7 +2,8 @@
 # kill -9 trials: runs each scenario once uninterrupted, then N times killed with SIGKILL at a random
 # moment and resumed with the same command at once, and compares every result file with the
 # uninterrupted run: weights (*.safetensors) bit for bit, CSV and JSON files byte for byte once the
-# wall-clock columns and keys (*seconds*) are dropped. Manifests, logs, DONE markers and the
+# wall-clock columns and keys (*seconds*) are dropped, TensorBoard event files record for record
+# without their wall times. Manifests, logs, DONE markers and the
 # study's own study.json record times and processes: their presence is compared, not their content.
 #
 #   scripts/kill-trials.sh [--trials 10] [--out /tmp/kill-trials] [--seed 1] [scenario ...]
@@ -52,9 +53,13 @@ compared_files() {
       ! -path '*/.superseded/*' | sort)
 }
 
-# A file as compared: CSV without *seconds* columns, JSON without *seconds* keys, anything else as it is.
+# A file as compared: CSV without *seconds* columns, JSON without *seconds* keys, TensorBoard events
+# record by record with the wall time (the Event's first field, a fixed64) zeroed, anything else as it is.
 normalized() {
   case "$1" in
+    *tfevents*) perl -e 'open(my $f, "<:raw", $ARGV[0]) or die; while (read($f, my $n, 8) == 8) { read($f, my $c, 4);
+                  read($f, my $d, unpack("Q<", $n)); read($f, $c, 4); substr($d, 1, 8) = "\0" x 8 if substr($d, 0, 1) eq "\x09";
+                  print unpack("H*", $d), "\n" }' "$1" ;;
     *.csv) awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) drop[i] = (tolower($i) ~ /seconds/) }
                     { line = ""; for (i = 1; i <= NF; i++) if (!drop[i]) line = line (line == "" ? "" : ",") $i; print line }' "$1" ;;
     *.json) grep -v -i -E '"[a-z_]*seconds"' "$1" ;;

@@ -73,7 +73,7 @@ public class ConfigKeyGridTests
         var directory = TempDirectory();
         var cells = StudyGrid.Expand(Read(Spec), directory, []);
         var path = Path.Combine(directory, "array.sh");
-        File.WriteAllText(path, SlurmBatchScript.Render("lr-sweep", directory, cells, ["/usr/bin/printf", "%s\\n"], directory, new SlurmOptions(), "cpu"));
+        File.WriteAllText(path, SlurmBatchScript.Render("lr-sweep", directory, cells, ["/usr/bin/printf", "%s\\n"], directory, new SlurmOptions(), "cpu", Path.Combine(directory, "logs")));
         using var bash = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("bash", [path]) { Environment = { ["SLURM_ARRAY_TASK_ID"] = "2" } })!;
         bash.WaitForExit();
         Assert.That(bash.ExitCode, Is.Zero);

@@ -17,7 +17,7 @@ public class SlurmBackendTests
     {
         var directory = TempDirectory();
         var cells = StudyGrid.Expand(ReadSpec(), directory, []);
-        var script = SlurmBatchScript.Render("sweep", directory, cells, ["/usr/bin/printf", "%s\\n"], directory, new SlurmOptions("gpu", "01:00:00", 2), "cpu");
+        var script = SlurmBatchScript.Render("sweep", directory, cells, ["/usr/bin/printf", "%s\\n"], directory, new SlurmOptions("gpu", "01:00:00", 2), "cpu", Path.Combine(directory, "logs"));
 
         Assert.That(script, Does.Contain("#SBATCH --array=0-2\n").And.Contain("#SBATCH --partition=gpu\n").And.Contain("#SBATCH --time=01:00:00\n")
             .And.Contain("#SBATCH --cpus-per-task=2\n").And.Contain("#SBATCH --requeue\n"));
@@ -38,7 +38,7 @@ public class SlurmBackendTests
         var directory = TempDirectory();
         var cells = StudyGrid.Expand(ReadSpec(), directory, []);
         var path = Path.Combine(directory, "array.sh");
-        File.WriteAllText(path, SlurmBatchScript.Render("sweep", directory, cells, ["/usr/bin/printf", "%s\\n"], directory, new SlurmOptions(), "cpu"));
+        File.WriteAllText(path, SlurmBatchScript.Render("sweep", directory, cells, ["/usr/bin/printf", "%s\\n"], directory, new SlurmOptions(), "cpu", Path.Combine(directory, "logs")));
         MarkDone(cells[1].Arguments[^1]);
         Assert.That(RunTask(path, 1), Is.Zero);
         Assert.That(File.Exists(cells[1].Arguments[^1] + ".log"), Is.False);
@@ -52,15 +52,15 @@ public class SlurmBackendTests
         var cells = StudyGrid.Expand(spec, directory, []);
         MarkDone(Path.Combine(directory, cells[0].Id));
         var queue = new FakeQueue();
-        var array = new SlurmBackend(queue, new SlurmOptions(), "cpu").Submit(spec, cells, directory)!;
+        var array = new SlurmBackend(queue, new SlurmOptions(), "cpu").Submit(spec, cells, directory).Array!;
 
         Assert.That(array.JobId, Is.EqualTo("77"));
         Assert.That(array.Cells, Is.EqualTo(new[] { cells[1].Id, cells[2].Id }));
         Assert.That(File.ReadAllText(queue.Submitted!), Does.Contain("#SBATCH --array=0-1\n"));
 
-        queue.States = new() { [0] = "RUNNING", [1] = "PENDING" };
+        queue.States = new() { [0] = new("RUNNING"), [1] = new("PENDING") };
         Assert.That(StudyStatus.Read(directory, queue).Select(s => s.State), Is.EqualTo(new[] { CellState.Done, CellState.Running, CellState.Pending }));
-        queue.States = new() { [1] = "FAILED" };
+        queue.States = new() { [1] = new("FAILED", "1:0") };
         MarkDone(Path.Combine(directory, cells[1].Id));
         Assert.That(StudyStatus.Read(directory, queue).Select(s => s.State), Is.EqualTo(new[] { CellState.Done, CellState.Done, CellState.Failed }));
     }
@@ -73,7 +73,7 @@ public class SlurmBackendTests
         var cells = StudyGrid.Expand(spec, directory, []);
         foreach (var cell in cells) MarkDone(Path.Combine(directory, cell.Id));
         var queue = new FakeQueue();
-        Assert.That(new SlurmBackend(queue, new SlurmOptions(), "cpu").Submit(spec, cells, directory), Is.Null);
+        Assert.That(new SlurmBackend(queue, new SlurmOptions(), "cpu").Submit(spec, cells, directory).Array, Is.Null);
         Assert.That(queue.Submitted, Is.Null);
     }
 
@@ -105,7 +105,7 @@ public class SlurmBackendTests
     sealed class FakeQueue : ISlurmQueue
     {
         public string? Submitted { get; private set; }
-        public Dictionary<int, string> States { get; set; } = [];
+        public Dictionary<int, SlurmTaskState> States { get; set; } = [];
 
         public string Submit(string scriptPath)
         {
@@ -113,7 +113,7 @@ public class SlurmBackendTests
             return "77";
         }
 
-        public IReadOnlyDictionary<int, string> TaskStates(string jobId) => States;
-        public bool IsActive(string jobId) => States.Values.Any(s => s is "RUNNING" or "PENDING");
+        public IReadOnlyDictionary<int, SlurmTaskState> TaskStates(string jobId) => States;
+        public IReadOnlyDictionary<int, string> QueuedTasks(string jobId) => States.Where(s => s.Value.IsQueued).ToDictionary(s => s.Key, s => s.Value.State);
     }
 }

@@ -9,7 +9,10 @@ namespace Probing.Training.FineTuning;
 public partial record EvalLogRow(int Step, string Split, string Metric, double Value);
 
 /// <summary>An evaluation of the model on dev after <see cref="Step"/> optimizer steps.</summary>
-public sealed record DevEvaluation(int Step, TaskScore Score) : IStepRow;
+public sealed record DevEvaluation(int Step, TaskScore Score) : IStepRow
+{
+    IEnumerable<(string Tag, double Value)> IStepRow.Scalars() => Score.Values.Select(v => ($"{EvalLog.DevSplit}/{TaskScore.Name(v.Key)}", v.Value));
+}
 
 /// <summary>
 /// <c>eval_log.csv</c>: every dev evaluation of a fine-tuning run, one row per metric

@@ -13,12 +13,15 @@ namespace Probing.Training.FineTuning;
 public interface IStepRow
 {
     int Step { get; }
+
+    /// <summary>What TensorBoard shows of the row, e.g. ("dev/accuracy", 0.91).</summary>
+    IEnumerable<(string Tag, double Value)> Scalars() => [];
 }
 
 /// <summary>
 /// What classification and sequence-to-sequence fine-tuning share: AdamW with warm-up and linear decay,
 /// gradient clipping, a stop on a non-finite loss, <c>train_log.csv</c> with the method's terms, a dev
-/// evaluation every so many steps into <c>eval_log.csv</c>, and a crash-safe checkpoint (weights,
+/// evaluation every so many steps into <c>eval_log.csv</c>, both also as TensorBoard scalars, and a crash-safe checkpoint (weights,
 /// optimizer, the method's state, both logs) every so many steps. Every step reseeds torch from
 /// (seed, step) alone, so a run resumed from its checkpoint continues the exact loss sequence of an
 /// uninterrupted one. The caller owns the model, the optimizer and the method, and says what a step
@@ -63,6 +66,7 @@ public sealed class FineTuningLoop<TEval>(LoopSettings settings, string runDirec
         var log = new List<TrainLogRow>();
         var (start, elapsedBefore) = Resume(student, optimizer, method, log);
         var lastCheckpoint = start;
+        var events = TensorBoardEvents.Open(runDirectory, start);
         begin?.Invoke(start);
         var parameters = student.parameters().ToList();
         var clock = Stopwatch.StartNew();
@@ -101,6 +105,7 @@ public sealed class FineTuningLoop<TEval>(LoopSettings settings, string runDirec
             {
                 TrainLog.Write(RunPath(TrainLog.FileName), method.TermNames, log);
                 writeEvalLog(RunPath(EvalLogFile), Evaluations);
+                events.Append(TrainingEvents.Steps(log, method.TermNames, Evaluations, lastCheckpoint, elapsedBefore + clock.Elapsed.TotalSeconds));
                 TrainingCheckpoint.Save(RunPath(CheckpointFolder), student, modelConfig, optimizer,
                     new TrainingCheckpoint.State(step + 1, elapsedBefore + clock.Elapsed.TotalSeconds), method.StateDict(),
                     [RunPath(TrainLog.FileName), RunPath(EvalLogFile)]);

@@ -16,7 +16,7 @@ public sealed record LoopSettings(int BatchSize, int Steps, double LearningRate,
 
 /// <summary>
 /// What masked-LM and denoising pretraining share: AdamW with warm-up and linear decay, gradient
-/// clipping, <c>train_log.csv</c>, and a checkpoint in the run folder every so many steps. Every step
+/// clipping, <c>train_log.csv</c> (and its scalars as TensorBoard events), and a checkpoint in the run folder every so many steps. Every step
 /// draws its batch from a seeded per-epoch order and reseeds torch (dropout) and a generator of its
 /// own (the objective's corruption) from (seed, step) alone, so a run resumed from its checkpoint
 /// continues the exact loss sequence of an uninterrupted one.
@@ -46,6 +46,7 @@ public sealed class PretrainingLoop(string runDirectory, ITrainingProgress progr
         var log = new List<PretrainLogRow>();
         var (start, elapsedBefore) = Resume(model, optimizer, log);
         var lastCheckpoint = start;
+        var events = TensorBoardEvents.Open(runDirectory, start);
         var order = new BatchOrder(exampleCount, settings.BatchSize, settings.Seed);
         var parameters = model.parameters().ToList();
         var clock = Stopwatch.StartNew();
@@ -73,6 +74,9 @@ public sealed class PretrainingLoop(string runDirectory, ITrainingProgress progr
             if ((step + 1) % settings.CheckpointEvery == 0 || step + 1 == settings.Steps)
             {
                 CsvTable.Write(LogPath, log);
+                var now = TensorBoardEvents.Now();
+                events.Append(log.Where(r => r.Step > lastCheckpoint).Select(r => new EventStep(r.Step, now - (elapsed - r.ElapsedSeconds),
+                    [("train/loss", r.Loss), ("train/learning_rate", r.LearningRate), ("train/grad_norm", r.GradNorm)])));
                 TrainingCheckpoint.Save(CheckpointPath, model, modelConfig, optimizer, new TrainingCheckpoint.State(step + 1, elapsed), files: [LogPath]);
                 lastCheckpoint = step + 1;
             }

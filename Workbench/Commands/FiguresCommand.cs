@@ -67,11 +67,11 @@ public static class FiguresCommand
     {
         var results = StudyResults.Load(studyDirectory);
         if (results.IsEmpty)
-            throw new InputError($"{studyDirectory}: no finished results (no run folder with DONE and result files){(results.Unfinished.Count > 0 ? $"; unfinished: {string.Join(", ", results.Unfinished)}" : "")}");
+            throw new InputError($"{studyDirectory}: no finished results (no run folder with DONE and result files){(results.Unfinished.Count > 0 ? $"; unfinished: {string.Join(", ", Experiments.StudyStatus.Describe(studyDirectory, results.Unfinished))}" : "")}");
         var report = new Report(outputDirectory ?? Path.Combine(studyDirectory, "report"));
         if (results.Unfinished.Count > 0)
         {
-            var message = $"the study is not finished; this report covers the finished runs only. Missing: {string.Join(", ", results.Unfinished)}";
+            var message = $"the study is not finished; this report covers the finished runs only. Missing: {string.Join(", ", Experiments.StudyStatus.Describe(studyDirectory, results.Unfinished))}";
             report.Warn(message);
             AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(message)}");
         }

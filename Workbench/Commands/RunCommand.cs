@@ -24,17 +24,32 @@ public static class RunCommand
         var partition = new Option<string?>("--partition") { Description = "Slurm partition (slurm backend)" };
         var time = new Option<string?>("--time") { Description = "Slurm time limit per run, e.g. 04:00:00 (slurm backend)" };
         var cpus = new Option<int>("--cpus-per-task") { Description = "Cores per Slurm array task; its torch threads (slurm backend)", DefaultValueFactory = _ => 1 };
-        var wait = new Option<bool>("--wait") { Description = "Slurm backend: wait until the job array has ended and report like a local run" };
+        var wait = new Option<bool>("--wait") { Description = "Slurm backend: wait until the job array has ended, record each run's Slurm state in study.json, and report like a local run" };
+        var mem = new Option<string?>("--mem") { Description = "Memory per Slurm array task, e.g. 16G (slurm backend; unset: the cluster's default)" };
+        var account = new Option<string?>("--account") { Description = "Slurm account to charge (slurm backend)" };
+        var qos = new Option<string?>("--qos") { Description = "Slurm quality of service (slurm backend)" };
+        var gres = new Option<string?>("--gres") { Description = $"Slurm generic resources per task, e.g. gpu:a100:1 (slurm backend; with --device cuda, {SlurmOptions.DefaultGpu} unless given)" };
+        var sbatchArguments = new Option<string[]>("--sbatch-arg")
+        {
+            Description = "Any other sbatch option, as one word, e.g. --sbatch-arg=--constraint=avx512 (repeatable; slurm backend)",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var command = new Command("run", "Run experiment specs as grids of runs; finished runs (DONE) are skipped, interrupted ones resumed")
         {
-            specs, output, jobs, overrides, dryRun, backend, partition, time, cpus, wait,
+            specs, output, jobs, overrides, dryRun, backend, partition, time, cpus, wait, mem, account, qos, gres, sbatchArguments,
         };
         command.SetAction(parse =>
         {
             var paths = parse.GetValue(specs)!;
             if (paths.Length > 1 && parse.GetValue(output) is not null) throw new InputError($"--out names one study folder, but {paths.Length} specs were given");
             if (parse.GetValue(jobs) < 1) throw new InputError($"--jobs {parse.GetValue(jobs)}: expected a positive number");
-            if (parse.GetValue(cpus) < 1) throw new InputError($"--cpus-per-task {parse.GetValue(cpus)}: expected a positive number");
+            var slurmOptions = new SlurmOptions(parse.GetValue(partition), parse.GetValue(time), parse.GetValue(cpus),
+                parse.GetValue(mem), parse.GetValue(account), parse.GetValue(qos), parse.GetValue(gres), parse.GetValue(sbatchArguments) ?? []).Check();
+            if (parse.GetValue(backend) != "slurm")
+            {
+                var slurmOnly = new Option[] { partition, time, cpus, wait, mem, account, qos, gres, sbatchArguments }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false });
+                if (slurmOnly is not null) throw new InputError($"{slurmOnly.Name} applies to --backend slurm only");
+            }
             // Every spec is read, expanded and every cell's command planned (all its inputs checked) before
             // anything runs or is written, so a typo in the last one costs no hours.
             var studies = paths.Select(path =>
@@ -55,8 +70,7 @@ public static class RunCommand
                 }
                 if (parse.GetValue(backend) == "slurm")
                 {
-                    var options = new SlurmOptions(parse.GetValue(partition), parse.GetValue(time), parse.GetValue(cpus));
-                    exitCode |= SubmitToSlurm(studySpec, cells, directory, options, parse.GetValue(CommonOptions.Device)!, parse.GetValue(wait));
+                    exitCode |= SubmitToSlurm(studySpec, cells, directory, slurmOptions, parse.GetValue(CommonOptions.Device)!, parse.GetValue(wait));
                     continue;
                 }
                 var outcomes = Execute(studySpec, cells, directory, parse.GetValue(jobs), parse.GetValue(CommonOptions.Threads), parse.GetValue(CommonOptions.Device)!);
@@ -93,20 +107,20 @@ public static class RunCommand
     static int SubmitToSlurm(StudySpec spec, IReadOnlyList<GridCell> cells, string directory, SlurmOptions options, string device, bool wait)
     {
         var slurm = new SlurmBackend(new SlurmCli(), options, device, Console.WriteLine);
-        var array = slurm.Submit(spec, cells, directory);
-        if (array is null)
+        var submission = slurm.Submit(spec, cells, directory);
+        if (submission.Array is { } array)
+            Console.WriteLine($"study {spec.Name}: submitted job array {array.JobId} ({array.Cells.Count} runs) from {array.Script}; `workbench status {directory}` follows it");
+        else if (submission.StillQueued.Count == 0)
         {
             Console.WriteLine($"study {spec.Name}: all {cells.Count} runs are already done in {directory}");
             return 0;
         }
-        Console.WriteLine($"study {spec.Name}: submitted job array {array.JobId} ({array.Cells.Count} runs) from {array.Script}; `workbench status {directory}` follows it");
+        else Console.WriteLine($"study {spec.Name}: nothing submitted; {submission.StillQueued.Count} runs are still queued, {submission.Done.Count} done");
         if (!wait) return 0;
-        slurm.Wait(array, TimeSpan.FromSeconds(0.5));
-        var statuses = StudyStatus.Read(directory, queue: null);
-        foreach (var failure in statuses.Where(s => s.State != CellState.Done)) Console.Error.WriteLine($"{failure.Id}: {failure.Detail}");
-        var done = statuses.Count(s => s.State == CellState.Done);
-        Console.WriteLine($"study {spec.Name}: {done} of {statuses.Count} runs finished in {directory}");
-        return done == statuses.Count ? 0 : 1;
+        var outcomes = slurm.WaitAndRecord(spec, cells, directory, TimeSpan.FromSeconds(0.5));
+        var failed = PrintFailures(outcomes);
+        Console.WriteLine($"study {spec.Name}: {outcomes.Count - failed} of {outcomes.Count} runs finished in {directory}");
+        return failed == 0 ? 0 : 1;
     }
 
     public static IReadOnlyList<CellOutcome> Execute(StudySpec spec, IReadOnlyList<GridCell> cells, string directory, int jobs, int threads, string device)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Serialization;
 using Probing.Training.Infrastructure;
 using Probing.Workbench.Runs;
 
@@ -11,7 +12,11 @@ public interface ICellExecutor
     int Execute(GridCell cell, int threads, string logPath);
 }
 
-public sealed record CellOutcome(string Id, string Status, double Seconds, int ExitCode);
+/// <summary>How a cell ended; for a Slurm array task also its task (77_3), Slurm's state (COMPLETED, FAILED, TIMEOUT, …) and exit code (code:signal).</summary>
+public sealed record CellOutcome(string Id, string Status, double Seconds, int ExitCode,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SlurmTask = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SlurmState = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SlurmExitCode = null);
 
 /// <summary>What the study view shows: progress over cells and which cells are running.</summary>
 public interface IStudyProgress
@@ -35,6 +40,8 @@ public sealed class StudyRunner(ICellExecutor executor, IStudyProgress progress,
     {
         using var studyLock = StudyLock.Acquire(studyDirectory);
         var manifest = RunManifest.Begin("run " + spec.Name, seed: 0, device: TorchRuntime.DeviceName);
+        // A local run keeps the record of the job arrays submitted for the study before.
+        var slurmArrays = StudyManifest.SlurmArrays(studyDirectory);
         var outcomes = new List<CellOutcome>();
         var pending = new List<GridCell>();
         foreach (var cell in cells)
@@ -46,7 +53,7 @@ public sealed class StudyRunner(ICellExecutor executor, IStudyProgress progress,
                 pending.Add(cell);
             }
         }
-        WriteManifest(studyDirectory, spec, manifest, cells, outcomes);
+        WriteManifest(studyDirectory, spec, manifest, cells, outcomes, slurmArrays);
 
         var threadsPerJob = Math.Max(1, threads / Math.Max(1, jobs));
         var gate = new object();
@@ -67,17 +74,17 @@ public sealed class StudyRunner(ICellExecutor executor, IStudyProgress progress,
                 {
                     outcomes.Add(outcome);
                     progress.Finished(outcome, outcomes.Count, cells.Count);
-                    WriteManifest(studyDirectory, spec, manifest, cells, outcomes);
+                    WriteManifest(studyDirectory, spec, manifest, cells, outcomes, slurmArrays);
                 }
             });
         }
-        WriteManifest(studyDirectory, spec, manifest.Finish(), cells, outcomes);
+        WriteManifest(studyDirectory, spec, manifest.Finish(), cells, outcomes, slurmArrays);
         if (WorkerProcesses.Stopping) throw new Interrupted(WorkerProcesses.StopSignal);
         return outcomes;
     }
 
-    static void WriteManifest(string directory, StudySpec spec, RunManifest manifest, IReadOnlyList<GridCell> cells, List<CellOutcome> outcomes) =>
-        StudyManifest.Write(directory, spec, manifest, cells, outcomes);
+    static void WriteManifest(string directory, StudySpec spec, RunManifest manifest, IReadOnlyList<GridCell> cells, List<CellOutcome> outcomes, IReadOnlyList<SlurmArray> slurmArrays) =>
+        StudyManifest.Write(directory, spec, manifest, cells, outcomes, slurmArrays);
 }
 
 /// <summary>Runs a cell as a child <c>workbench</c> process (<see cref="WorkerProcesses"/>), its output going to the cell's log file.</summary>
