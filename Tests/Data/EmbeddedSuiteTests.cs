@@ -104,7 +104,7 @@ public class EmbeddedSuiteTests
         }
     }
 
-    [Test]
+    [Test, Category("Slow")]
     public void BuildersAreDeterministicAndMatchTheCommittedFiles()
     {
         var first = Path.Combine(Path.GetTempPath(), "tasks-a-" + Guid.NewGuid().ToString("N"));

@@ -116,6 +116,42 @@ public class Seq2SeqR3fTests
     }
 
     [Test]
+    public void LossesAtTheTargetPositionsEqualTheFullPositionComputation()
+    {
+        // Training projects only the real target positions and computes the KL as Σ (p − q)(a − b); here the
+        // reference computation: logits at every position (padding included), cross entropy with padding ignored,
+        // and the log-softmax form of the KL masked to real tokens. The batch's rows have 4 and 6 targets.
+        using var model = NewModel();
+        model.to(float64);
+        var batch = Batch();
+        Assert.That(batch.LabelMask.sum().item<long>(), Is.LessThan(batch.LabelMask.numel()), "the batch has padded target positions");
+        manual_seed(5);
+        var noise = randn(batch.SourceIds.shape[0], batch.SourceIds.shape[1], model.Config.DModel, dtype: float64) * 0.3;
+        var method = new Seq2SeqR3f(new R3fOptions { LabelSmoothing = 0.1 }, model);
+
+        var (task, kl) = method.Terms(model, batch, model.WordEmbeddings(batch.SourceIds), noise);
+        (task + 0.7 * kl).backward();
+        var gathered = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone());
+        model.zero_grad();
+
+        var words = model.WordEmbeddings(batch.SourceIds);
+        var clean = model.LogitsFromWordEmbeddings(words, batch);
+        var noisy = model.LogitsFromWordEmbeddings(words + noise, batch);
+        var ignored = batch.Labels.masked_fill(batch.LabelMask.eq(0), -100);
+        var fullTask = nn.functional.cross_entropy(clean.flatten(0, 1), ignored.flatten(), ignore_index: -100, label_smoothing: 0.1);
+        var (logP, logQ) = (clean.log_softmax(-1), noisy.log_softmax(-1));
+        var mask = batch.LabelMask.to(float64);
+        var fullKl = (((logP.exp() - logQ.exp()) * (logP - logQ)).sum(-1) * mask).sum() / mask.sum();
+        (fullTask + 0.7 * fullKl).backward();
+
+        Assert.That(task.item<double>(), Is.EqualTo(fullTask.item<double>()).Within(1e-12));
+        Assert.That(kl.item<double>(), Is.EqualTo(fullKl.item<double>()).Within(1e-12));
+        Assert.That(fullKl.item<double>(), Is.GreaterThan(1e-3), "the noise moves the distributions");
+        foreach (var (name, parameter) in model.named_parameters())
+            Assert.That((gathered[name] - parameter.grad!).abs().max().item<double>(), Is.LessThan(1e-12 + 1e-9 * parameter.grad!.abs().max().item<double>()), name);
+    }
+
+    [Test]
     public void GradientOfTheLossMatchesFiniteDifferences()
     {
         using var model = NewModel();

@@ -94,7 +94,7 @@ public class DenoisingPretrainerTests
         return CsvTable.Read<PretrainLogRow>(Path.Combine(directory, PretrainingLoop.LogFile));
     }
 
-    [Test]
+    [Test, Category("Slow")]
     public void TinyDenoisingLowersTheLossAndBeatsTheUnigramBaseline()
     {
         var directory = TempDirectory();

@@ -75,7 +75,7 @@ public class LockTests
     /// kill -9 of <c>workbench run --jobs 2</c> while both cells train, then the same command at once:
     /// its workers died with it (nothing holds a run's lock), and the restart finishes the study.
     /// </summary>
-    [Test]
+    [Test, Category("Slow")]
     public void AStudyRestartedRightAfterItsRunnerWasKilledFinishes()
     {
         var (study, command, cells) = KillableStudy();
@@ -96,7 +96,7 @@ public class LockTests
     }
 
     /// <summary>SIGTERM to <c>workbench run</c>: passed on to its workers, waited for, the study lock released, exit 143; a rerun finishes.</summary>
-    [Test]
+    [Test, Category("Slow")]
     public void SigtermStopsTheWorkersAndReleasesTheStudy()
     {
         var (study, command, cells) = KillableStudy();

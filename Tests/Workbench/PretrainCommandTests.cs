@@ -28,7 +28,7 @@ public class PretrainCommandTests
         Assert.That(File.ReadAllText(Path.Combine(folder, "metrics.json")), Is.EqualTo("{\"keep\": true}"));
     }
 
-    [Test]
+    [Test, Category("Slow")]
     public void AFinishedPretrainIsReadBackAndAnotherConfigRefused()
     {
         var folder = TempDirectory();

@@ -12,6 +12,19 @@ public sealed record Seq2SeqBatch(Tensor SourceIds, Tensor SourceMask, Tensor De
 {
     public long Size => SourceIds.shape[0];
 
+    /// <summary>
+    /// The entries of <paramref name="perPosition"/> (B × T × …) at the real target positions (label mask 1),
+    /// row by row: N × …, N the batch's target tokens. The losses read only these, so the decoder's
+    /// states at padded positions are never projected onto the vocabulary.
+    /// </summary>
+    public Tensor AtTargets(Tensor perPosition) => AtPositions(perPosition, LabelMask);
+
+    /// <summary>The labels at the real target positions (N), in <see cref="AtTargets"/>' order.</summary>
+    public Tensor TargetLabels() => AtTargets(Labels);
+
+    /// <summary>The entries of <paramref name="perPosition"/> (B × T × …) where <paramref name="mask"/> (B × T) is nonzero, row by row.</summary>
+    public static Tensor AtPositions(Tensor perPosition, Tensor mask) => perPosition.flatten(0, 1).index_select(0, mask.flatten().nonzero().squeeze(1));
+
     /// <summary>The batch followed by itself (2B rows): one pass over two inputs of the same texts, as R3F's clean and noisy ones.</summary>
     public Seq2SeqBatch Twice() => new(cat([SourceIds, SourceIds]), cat([SourceMask, SourceMask]), cat([DecoderInputIds, DecoderInputIds]), cat([Labels, Labels]), cat([LabelMask, LabelMask]));
 

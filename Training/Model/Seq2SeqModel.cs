@@ -47,18 +47,28 @@ public sealed class Seq2SeqModel : ExplicitModule
     public EncoderOutput EncodeFromWordEmbeddings(Tensor sourceWords, Tensor sourceMask) =>
         Encoder.ForwardFromWordEmbeddings(sourceWords, zeros_like(sourceMask), sourceMask);
 
-    /// <summary>Teacher-forced decoder logits B × T × V for a batch.</summary>
+    /// <summary>Teacher-forced decoder logits B × T × V for a batch, at every target position (padding included).</summary>
     public Tensor Logits(Seq2SeqBatch batch) => LogitsFromWordEmbeddings(WordEmbeddings(batch.SourceIds), batch);
 
     /// <summary>
     /// Teacher-forced decoder logits B × T × V from (possibly perturbed) source word embeddings: the
     /// entry point of R3F, whose noise goes on the encoder's input embeddings only.
     /// </summary>
-    public Tensor LogitsFromWordEmbeddings(Tensor sourceWords, Seq2SeqBatch batch)
-    {
-        var memory = EncodeFromWordEmbeddings(sourceWords, batch.SourceMask);
-        return Project(Decoder.Forward(batch.DecoderInputIds, memory).Last);
-    }
+    public Tensor LogitsFromWordEmbeddings(Tensor sourceWords, Seq2SeqBatch batch) => Project(TeacherForcedStates(sourceWords, batch));
+
+    /// <summary>Teacher-forced decoder logits N × V at the batch's real target positions only (<see cref="Seq2SeqBatch.AtTargets"/>): what training reads.</summary>
+    public Tensor TargetLogits(Seq2SeqBatch batch) => TargetLogitsFromWordEmbeddings(WordEmbeddings(batch.SourceIds), batch);
+
+    /// <summary>
+    /// <see cref="LogitsFromWordEmbeddings"/> at the real target positions only (N × V). The tied
+    /// projection onto the vocabulary dominates a small model's step; padded positions would only be
+    /// thrown away by the loss, so their states are dropped before it.
+    /// </summary>
+    public Tensor TargetLogitsFromWordEmbeddings(Tensor sourceWords, Seq2SeqBatch batch) => Project(batch.AtTargets(TeacherForcedStates(sourceWords, batch)));
+
+    /// <summary>The last decoder layer's states B × T × H with the labels shifted right as decoder inputs.</summary>
+    Tensor TeacherForcedStates(Tensor sourceWords, Seq2SeqBatch batch) =>
+        Decoder.Forward(batch.DecoderInputIds, EncodeFromWordEmbeddings(sourceWords, batch.SourceMask)).Last;
 
     /// <summary>Decoder logits B × t × V for the newest decoder inputs, continuing <paramref name="cache"/> if given.</summary>
     public Tensor DecoderLogits(Tensor decoderInputIds, EncoderOutput memory, DecoderCache? cache = null) =>

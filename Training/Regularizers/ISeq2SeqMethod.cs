@@ -19,7 +19,7 @@ public sealed class Seq2SeqStandard(StandardOptions options, Seq2SeqModel studen
 
     public StepLoss Backward(Seq2SeqBatch batch)
     {
-        var loss = Seq2SeqLoss.LabelSmoothed(student.Logits(batch), batch, options.LabelSmoothing);
+        var loss = Seq2SeqLoss.LabelSmoothed(student.TargetLogits(batch), batch.TargetLabels(), options.LabelSmoothing);
         loss.backward();
         var value = loss.item<float>();
         return new StepLoss(value, [value]);

@@ -30,9 +30,9 @@ public sealed class Seq2SeqR3f(R3fOptions options, Seq2SeqModel student) : ISeq2
     /// <summary>The task loss on the clean input and the symmetric KL against the input with <paramref name="noise"/> added to <paramref name="words"/>.</summary>
     public (Tensor Task, Tensor SymmetricKl) Terms(Seq2SeqModel model, Seq2SeqBatch batch, Tensor words, Tensor noise)
     {
-        var size = (int)batch.Size;
-        var both = model.LogitsFromWordEmbeddings(cat([words, words + noise]), batch.Twice());
-        var clean = both[..size];
-        return (Seq2SeqLoss.LabelSmoothed(clean, batch, options.LabelSmoothing), Seq2SeqLoss.SymmetricKl(clean, both[size..], batch.LabelMask));
+        var both = model.TargetLogitsFromWordEmbeddings(cat([words, words + noise]), batch.Twice());
+        var tokens = (int)(both.shape[0] / 2);   // the clean half's target tokens, then the noisy half's
+        var clean = both[..tokens];
+        return (Seq2SeqLoss.LabelSmoothed(clean, batch.TargetLabels(), options.LabelSmoothing), Seq2SeqLoss.SymmetricKl(clean, both[tokens..]));
     }
 }

@@ -4,7 +4,6 @@ using Probing.Training.Data.Embedded;
 using Probing.Training.FineTuning;
 using Probing.Training.Generation;
 using Probing.Training.Model;
-using Probing.Training.Optimization;
 using Probing.Training.Regularizers;
 using Probing.Training.Text;
 using static TorchSharp.torch;
@@ -55,7 +54,7 @@ public sealed class Seq2SeqBenchmark(int rounds, BenchClock clock = BenchClock.W
         var data = examples.Batch([.. Enumerable.Range(0, batch)]);
         var rows = new List<Seq2SeqBenchRow>();
 
-        var steppers = MethodRegistry.Seq2SeqKinds.Select(kind => new Stepper(kind, start)).ToList();
+        var steppers = MethodRegistry.Seq2SeqKinds.Select(kind => new Seq2SeqMethodStepper(kind, start)).ToList();
         var samples = steppers.ToDictionary(s => s.Kind, _ => new List<double>());
         for (int round = -1; round < rounds; round++)
             foreach (var stepper in steppers)
@@ -98,42 +97,4 @@ public sealed class Seq2SeqBenchmark(int rounds, BenchClock clock = BenchClock.W
     }
 
     string Clock => clock.ToString().ToLowerInvariant();
-
-    /// <summary>One method's copy of the model, optimizer and method object, stepping as the fine-tuning loop does.</summary>
-    sealed class Stepper : IDisposable
-    {
-        readonly Seq2SeqModel student;
-        readonly AdamW optimizer;
-        readonly ISeq2SeqMethod method;
-        readonly List<TorchSharp.Modules.Parameter> parameters;
-
-        public Stepper(string kind, Seq2SeqModel start)
-        {
-            Kind = kind;
-            student = new Seq2SeqModel(start.Config);
-            ModuleState.Load(student, start.state_dict(), "benchmark model");
-            student.train();
-            optimizer = new AdamW(student.named_parameters().Select(p => (p.name, (Tensor)p.parameter)));
-            method = MethodRegistry.CreateSeq2Seq(MethodRegistry.Seq2SeqDefaults(kind), student);
-            parameters = [.. student.parameters()];
-        }
-
-        public string Kind { get; }
-
-        public void Step(Seq2SeqBatch batch)
-        {
-            using var scope = NewDisposeScope();
-            method.Backward(batch);
-            nn.utils.clip_grad_norm_(parameters, 1.0);
-            optimizer.Step(1e-5);
-            optimizer.ZeroGrad();
-        }
-
-        public void Dispose()
-        {
-            method.Dispose();
-            optimizer.Dispose();
-            student.Dispose();
-        }
-    }
 }

@@ -1,4 +1,5 @@
 using Probing.Training.Infrastructure;
+using Probing.Training.Regularizers;
 using Probing.Workbench.Benchmarks;
 using Spectre.Console;
 using System.CommandLine;
@@ -14,7 +15,13 @@ public static class BenchMemoryCommand
         var steps = new Option<int>("--steps") { Description = "Steps per method", DefaultValueFactory = _ => 5000 };
         var every = new Option<int>("--every") { Description = "Sample resident memory every N steps", DefaultValueFactory = _ => 250 };
         var warmup = new Option<int>("--warmup") { Description = "Steps before the reference sample of the growth figure", DefaultValueFactory = _ => 500 };
-        var methods = BenchMethodsCommand.Methods();
+        IReadOnlyList<string> all = [.. MethodRegistry.Kinds, .. MethodRegistry.Seq2SeqKinds.Select(k => MemoryBenchmark.Seq2SeqPrefix + k)];
+        var methods = new Option<string[]>("--methods")
+        {
+            Description = $"Methods to run (default: all: {string.Join(", ", all)}); seq2seq- names train a small encoder–decoder",
+            DefaultValueFactory = _ => [.. all],
+            AllowMultipleArgumentsPerToken = true,
+        };
         var command = new Command("memory", "Resident memory over thousands of steps of every method (small model), as CSV; growth from the warm-up sample to the last")
         {
             output, steps, every, warmup, methods,
@@ -22,7 +29,10 @@ public static class BenchMemoryCommand
         command.SetAction(parse =>
         {
             CommonOptions.ApplyRuntime(parse);
-            var selected = BenchMethodsCommand.Selected(parse.GetValue(methods)!);
+            var selected = parse.GetValue(methods)!;
+            foreach (var method in selected)
+                if (method.StartsWith(MemoryBenchmark.Seq2SeqPrefix, StringComparison.Ordinal)) MethodRegistry.Seq2SeqDefaults(method[MemoryBenchmark.Seq2SeqPrefix.Length..]);
+                else MethodRegistry.Defaults(method);
             var (count, interval, warm) = (parse.GetValue(steps), parse.GetValue(every), parse.GetValue(warmup));
             if (count < 1 || interval < 1 || warm < 0 || warm > count) throw new InputError("bench memory: expected --steps ≥ 1, --every ≥ 1 and 0 ≤ --warmup ≤ --steps");
             var benchmark = new MemoryBenchmark(count, interval);
