@@ -29,7 +29,7 @@ public static class MethodGeneralization
     }
 
     /// <summary>The base and the random encoder on every probed task, once for all methods; read back when done.</summary>
-    static ProtocolResults References(ProtocolContext context, IReadOnlyList<int> seeds, string folder, int randomSeed)
+    internal static ProtocolResults References(ProtocolContext context, IReadOnlyList<int> seeds, string folder, int randomSeed)
     {
         string File(string name) => Path.Combine(folder, name);
         if (System.IO.File.Exists(File(StagedFineTuning.DoneFile)))

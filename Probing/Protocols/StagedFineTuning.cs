@@ -120,24 +120,34 @@ public sealed class StagedFineTuning(StagePlan plan, ProtocolContext context)
             }
             var source = k == 0 ? (IFeatureSource)context.BaseSource : new CheckpointFeatureSource($"{RunName(method, seed)}/{StageFolderName(k, stageName)}", current);
             var model = new ProbedModel(k == 0 ? ProbedModel.BaseRole : ProbedModel.CheckpointRole, source, method, seed);
-            var part = ProbeStage(model, new ProbeStage(plan.Protocol, stageName, k), stages) with { Curve = ReadOrEmpty<CurveRow>(Path.Combine(folder, CollapseCurve.FileName)) };
-            if (k > 0) context.Store.Release(source);
-            CsvTable.Write(Path.Combine(folder, ProbesFile), part.Probes);
-            CsvTable.Write(Path.Combine(folder, CkaFile), part.Cka);
-            CsvTable.Write(Path.Combine(folder, StageFile), part.Stages);
-            AtomicFile.WriteAllText(Path.Combine(folder, DoneFile), DateTimeOffset.UtcNow.ToString("O") + "\n");
-            var checkpoint = Path.Combine(folder, FineTuner.CheckpointFolder);
-            if (Directory.Exists(checkpoint)) Directory.Delete(checkpoint, recursive: true);
-            parts.Add(part);
+            parts.Add(Finish(folder, model, new ProbeStage(plan.Protocol, stageName, k), stages));
         }
         return ProtocolResults.Concat(parts);
+    }
+
+    /// <summary>
+    /// The end of a stage: probes <paramref name="model"/> (the stage's encoder, or the base at stage 0),
+    /// writes the stage's tables and then DONE (so <see cref="ReadStage"/> reads it back next time), and
+    /// deletes the fine-tuning's checkpoints. Also ends the stages of fine-tunings this class does not run itself (<see cref="Seq2SeqGeneralization"/>).
+    /// </summary>
+    public ProtocolResults Finish(string folder, ProbedModel model, ProbeStage stage, IReadOnlyList<StageRow> stages)
+    {
+        var part = ProbeStage(model, stage, stages) with { Curve = ReadOrEmpty<CurveRow>(Path.Combine(folder, CollapseCurve.FileName)) };
+        if (stage.Index > 0) context.Store.Release(model.Source);
+        CsvTable.Write(Path.Combine(folder, ProbesFile), part.Probes);
+        CsvTable.Write(Path.Combine(folder, CkaFile), part.Cka);
+        CsvTable.Write(Path.Combine(folder, StageFile), part.Stages);
+        AtomicFile.WriteAllText(Path.Combine(folder, DoneFile), DateTimeOffset.UtcNow.ToString("O") + "\n");
+        var checkpoint = Path.Combine(folder, FineTuner.CheckpointFolder);
+        if (Directory.Exists(checkpoint)) Directory.Delete(checkpoint, recursive: true);
+        return part;
     }
 
     /// <summary>The stage's collapse-curve observer, or null when the protocol draws none.</summary>
     CollapseCurve? Curve(ProbeStage stage, string method, int seed, string folder) => context.Curve is not { } curve ? null
         : new CollapseCurve(curve, context.Probe, context.Task, context.Tokenizer, stage, method, seed, folder, context.Registry);
 
-    ProtocolResults ProbeStage(ProbedModel model, ProbeStage stage, List<StageRow> stages)
+    ProtocolResults ProbeStage(ProbedModel model, ProbeStage stage, IReadOnlyList<StageRow> stages)
     {
         var settings = context.Probe with { Seeds = [model.Seed ?? 1] };
         var prober = context.Prober();
@@ -150,7 +160,8 @@ public sealed class StagedFineTuning(StagePlan plan, ProtocolContext context)
         return new ProtocolResults(probes, cka, stages);
     }
 
-    static ProtocolResults ReadStage(string folder) => new(
+    /// <summary>A finished stage's tables, read back.</summary>
+    public static ProtocolResults ReadStage(string folder) => new(
         CsvTable.Read<ProbeRow>(Path.Combine(folder, ProbesFile)),
         ReadOrEmpty<CkaRow>(Path.Combine(folder, CkaFile)),
         ReadOrEmpty<StageRow>(Path.Combine(folder, StageFile)),

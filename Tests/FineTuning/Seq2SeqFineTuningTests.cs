@@ -170,7 +170,8 @@ public class Seq2SeqFineTunerTests
     static readonly string[] Words = ["the", "a", "cat", "dog", "sat", "ran", "on", "mat", "tree", "big", "small", "red", "blue", "house", "car", "road", "sun", "moon", "apple", "pear"];
 
     static readonly Lazy<string> folder = new(CreateModelFolder);
-    static ModelFolder Model => ModelFolder.Resolve(folder.Value);
+    /// <summary>A tiny seq2seq model folder (1 + 1 layers of width 16), shared with the protocol tests.</summary>
+    internal static ModelFolder Model => ModelFolder.Resolve(folder.Value);
 
     static string CreateModelFolder()
     {
@@ -189,7 +190,7 @@ public class Seq2SeqFineTunerTests
     }
 
     /// <summary>Documents of random words whose summary is their first three words (learnable, extractive).</summary>
-    static SummarizationTask Task(int train = 64, int dev = 8)
+    internal static SummarizationTask Task(int train = 64, int dev = 8)
     {
         var random = new Random(3);
         SummaryExample Example()
@@ -200,13 +201,13 @@ public class Seq2SeqFineTunerTests
         return new SummarizationTask("tiny-headlines", [.. Enumerable.Range(0, train).Select(_ => Example())], [.. Enumerable.Range(0, dev).Select(_ => Example())], null);
     }
 
-    static Seq2SeqFineTuneConfig Quick(string method, int steps = 8) => new()
+    internal static Seq2SeqFineTuneConfig Quick(string method, int steps = 8) => new()
     {
         Task = "tiny-headlines", Method = MethodRegistry.Seq2SeqDefaults(method), MaxSteps = steps, BatchSize = 8, EvalEvery = 4, CheckpointEvery = 3,
         MaxSourceLength = 16, MaxTargetLength = 8, LearningRate = 1e-3, Generation = new() { BeamSize = 2, MaxLength = 6 },
     };
 
-    static Seq2SeqFineTuneResult Run(Seq2SeqFineTuneConfig config, string directory, ITrainingProgress? progress = null) =>
+    internal static Seq2SeqFineTuneResult Run(Seq2SeqFineTuneConfig config, string directory, ITrainingProgress? progress = null) =>
         new Seq2SeqFineTuner(config, Task(), Model, directory, progress ?? SilentProgress.Instance).Run();
 
     static string[] LogWithoutTime(string directory) =>

@@ -27,6 +27,9 @@ public class ProtocolCommandTests
     [TestCase("probe", "some-checkpoint", "--methods", "standard")]
     [TestCase("chain", "--methods", "standard", "--tasks", "no-such-task")]
     [TestCase("probe", "--methods", "standard", "--task", "no-such-task")]
+    [TestCase("probe", "--methods", "standard", "--task", "debian-headlines", "--setting", "aggressive")]
+    [TestCase("probe", "--methods", "standard", "--task", "debian-headlines", "--set", "max_lenght=4")]
+    [TestCase("probe", "--methods", "standard", "--task", "debian-headlines", "--curve-every", "5")]
     public void BadProtocolInputIsOneLineAndExitCodeTwo(params string[] args)
     {
         var (code, error) = CliRunner.Run(args);

@@ -28,6 +28,18 @@ public class ChartsTests
         Assert.That(limits.Bottom, Is.GreaterThan(-3));
     }
 
+    /// <summary>Generators at ROUGE-L 8–10 against a lead band at 23.7–29.2: the band is in view, above the bars.</summary>
+    [Test]
+    public void ABaselineBandFarAboveTheBarsIsInView()
+    {
+        var figure = Charts.GroupedBars("band", "task", ValueAxis.Score("dev", "rougeL"), ["debian-headlines"], [new Series("standard", [Seeds(8, 9, 10)])]);
+        Assert.That(figure.Plot.Axes.GetLimits().Top, Is.LessThan(20), "fitted to the bars first");
+        Charts.Band(figure, -0.45, 0.45, 23.7, 29.2, "no-skill baseline, 95 % CI");
+        var limits = figure.Plot.Axes.GetLimits();
+        Assert.That(limits.Top, Is.GreaterThan(29.2), "the band's top is inside the axis");
+        Assert.That(limits.Bottom, Is.LessThanOrEqualTo(0), "and the bars still start in view");
+    }
+
     [Test]
     public void AnIntervalInsideTheRangeIsNotMarked()
     {

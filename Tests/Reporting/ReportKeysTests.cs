@@ -116,8 +116,8 @@ public class ReportKeysTests
     [Test]
     public void RunsThatDifferInSomethingNoColumnRecordsAreNotAveragedSilently()
     {
-        var probes = new[] { 1, 2 }.SelectMany(seed => new[] { Probe("generalization", "base", "base", 0, "", seed, "brown-genre", 0.6) }).ToList();
-        var study = new StudyFixture().Protocol("lr-1e-3", "generalization", probes, []).Protocol("lr-3e-3", "generalization", probes, []);
+        List<ProbeRow> Probes(double dev) => [.. new[] { 1, 2 }.Select(seed => Probe("generalization", "base", "base", 0, "", seed, "brown-genre", dev))];
+        var study = new StudyFixture().Protocol("lr-1e-3", "generalization", Probes(0.6), []).Protocol("lr-3e-3", "generalization", Probes(0.5), []);
         var markdown = File.ReadAllText(Path.Combine(Build(study), Report.ReportFile));
         Assert.That(markdown, Does.Contain("lr-1e-3 and lr-3e-3 hold probe rows that agree on every column"));
     }

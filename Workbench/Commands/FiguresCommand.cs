@@ -76,8 +76,8 @@ public static class FiguresCommand
             AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(message)}");
         }
         foreach (var ambiguous in results.Ambiguous)
-            report.Warn($"{ambiguous} hold probe rows that agree on every column the report groups by (protocol, method, seed, stage, task, layer, pooling, probe, metric): "
-                + "the runs differ in something no column records, and their values are averaged together here. Report such runs as separate studies.");
+            report.Warn($"{ambiguous} hold probe rows that agree on every column the report groups by (protocol, method and its config variant, seed, stage, task, layer, pooling, probe, metric) "
+                + "but not in value: the runs differ in something no column records, and their values are averaged together here. Report such runs as separate studies.");
         var guard = LearnedTaskGuard.FromTaskData(results);
         foreach (var section in Sections.Where(s => s.AppliesTo(results))) section.Render(results, guard, report);
         var (title, description) = Describe(studyDirectory);

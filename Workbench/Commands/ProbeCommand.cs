@@ -4,6 +4,7 @@ using Probing.Probing.Protocols;
 using Probing.Training.Checkpoints;
 using Probing.Training.Data;
 using Probing.Training.Data.Embedded;
+using Probing.Training.Data.Summarization;
 using Probing.Training.FineTuning;
 using Probing.Training.Infrastructure;
 
@@ -99,6 +100,7 @@ public static class ProbeCommand
 
     static Runs.RunPlan PlanProtocol(ParseResult parse, ProbeSettings settings, string task, ProbeOptions probeOptions, ProtocolOptions protocolOptions, int randomSeed, Option<string?> output)
     {
+        if (SummarizationCatalog.IsSummarization(task)) return PlanSeq2SeqProtocol(parse, settings, task, probeOptions, protocolOptions, randomSeed, output);
         TaskCatalog.Spec(task);
         var methods = protocolOptions.Configs(parse, settings.MaxLength);
         var baseModel = ModelFolder.Resolve(parse.GetValue(probeOptions.Model));
@@ -109,6 +111,29 @@ public static class ProbeCommand
         var config = new ProtocolRun.Config(MethodGeneralization.Protocol, [task], null, settings, methods, settings.Seeds,
             randomSeed, probeOptions.Cache(parse), parse.GetValue(probeOptions.BatchSize), protocolOptions.Curve(parse, settings.Tasks));
         return ProtocolRun.Plan(folder, config, baseModel, (context, root) => MethodGeneralization.Run(task, methods, settings.Seeds, context, root, randomSeed));
+    }
+
+    /// <summary>
+    /// The generalization protocol on a summarization task (<see cref="Seq2SeqGeneralization"/>): fine-tune the
+    /// seq2seq base (<c>--model</c>, default the shipped one) as <c>finetune</c> on that task would, probe each
+    /// fine-tuned encoder and the base's. The collapse curve watches classification fine-tuning only.
+    /// </summary>
+    static Runs.RunPlan PlanSeq2SeqProtocol(ParseResult parse, ProbeSettings settings, string task, ProbeOptions probeOptions, ProtocolOptions protocolOptions, int randomSeed, Option<string?> output)
+    {
+        if (protocolOptions.Curve(parse, settings.Tasks) is not null) throw new InputError($"--curve-every: the collapse curve watches classification fine-tuning, not a generator's on {task}");
+        var configs = protocolOptions.Seq2SeqConfigs(parse, task);
+        var summaries = Seq2SeqFineTuneRun.LoadTask(task, configs[0]);
+        var baseModel = ModelFolder.Resolve(parse.GetValue(probeOptions.Model) ?? ModelFolder.ShippedSeq2SeqDirectory()
+            ?? throw new InputError($"probe --task {task}: fine-tuning a generator needs a sequence-to-sequence model: pass --model <folder>"));
+        configs = [.. configs.Select(c => c with { Task = summaries.Name })];
+        foreach (var method in configs) Seq2SeqFineTuner.Check(method, summaries, baseModel);
+        var kinds = configs.Select(m => Training.Regularizers.MethodRegistry.KindOf(m.Method)).ToList();
+        var folder = parse.GetValue(output) ?? Path.Combine("results", "probe",
+            $"generalization-{summaries.Name}-{string.Join("+", kinds)}-{parse.GetValue(probeOptions.Pooling)}-{settings.Probe}-{settings.Layers.Text}"
+            + (settings.TrainLimit is { } n ? FormattableString.Invariant($"-n{n}") : ""));
+        var config = new ProtocolRun.Config(MethodGeneralization.Protocol, [task], null, settings, [], settings.Seeds,
+            randomSeed, probeOptions.Cache(parse), parse.GetValue(probeOptions.BatchSize), Seq2SeqMethods: configs);
+        return ProtocolRun.Plan(folder, config, baseModel, (context, root) => Seq2SeqGeneralization.Run(summaries, configs, settings.Seeds, context, root, randomSeed));
     }
 
     /// <summary>The checkpoint (if any), the base and the random reference, in that order.</summary>

@@ -117,9 +117,26 @@ public sealed class ProtocolOptions
     /// Applies the overrides to every method's config. A <c>method.*</c> key is applied to the methods
     /// whose options have it and is an error only if none has it; any other bad key is an error.
     /// </summary>
-    public static IReadOnlyList<FineTuneConfig> Configure(IReadOnlyList<string> kinds, FineTuneConfig start, IReadOnlyList<string> assignments)
+    public static IReadOnlyList<FineTuneConfig> Configure(IReadOnlyList<string> kinds, FineTuneConfig start, IReadOnlyList<string> assignments) =>
+        [.. Override([.. kinds.Select(kind => start with { Method = MethodRegistry.Defaults(kind) })], assignments).Select(c => c.Validate())];
+
+    /// <summary>
+    /// One validated seq2seq fine-tuning config per method (a protocol that fine-tunes a generator on a
+    /// summarization task): the seq2seq fine-tuner's defaults, as <c>finetune</c> on that task, with the overrides;
+    /// <c>--setting</c> is a classification preset and is not used.
+    /// </summary>
+    public IReadOnlyList<Seq2SeqFineTuneConfig> Seq2SeqConfigs(ParseResult parse, string task)
     {
-        var configs = kinds.Select(kind => start with { Method = MethodRegistry.Defaults(kind) }).ToArray();
+        var kinds = ProbeOptions.SplitList(parse.GetValue(Methods)!);
+        if (kinds.Distinct().Count() != kinds.Length) throw new InputError($"--methods {string.Join(" ", kinds)}: a method appears twice");
+        if (parse.GetResult(Setting) is { Implicit: false })
+            throw new InputError($"--setting: a classification preset; fine-tuning a generator on {task} takes its settings from --set (e.g. --set learning_rate=5e-4)");
+        var configs = kinds.Select(kind => new Seq2SeqFineTuneConfig { Method = MethodRegistry.Seq2SeqDefaults(kind) }).ToArray();
+        return [.. Override(configs, parse.GetValue(Set)!).Select(c => c.Validate())];
+    }
+
+    static T[] Override<T>(T[] configs, IReadOnlyList<string> assignments)
+    {
         foreach (var assignment in assignments)
         {
             InputError? firstError = null;
@@ -138,6 +155,6 @@ public sealed class ProtocolOptions
             }
             if (applied == 0 && firstError is not null) throw firstError;
         }
-        return [.. configs.Select(c => c.Validate())];
+        return configs;
     }
 }

@@ -3,6 +3,7 @@ using Probing.Probing.Probes;
 using Probing.Probing.Protocols;
 using Probing.Training.Checkpoints;
 using Probing.Training.Data;
+using Probing.Training.Data.Summarization;
 using Probing.Training.FineTuning;
 using Probing.Training.Infrastructure;
 using Probing.Workbench.Runs;
@@ -24,11 +25,16 @@ public static class ProtocolRun
     /// <summary>
     /// The resolved config, written in config.json beside the base model's and the tasks' file hashes. A run
     /// without a collapse curve writes no <c>curve</c> key, so its config (and identity) reads as before the curve existed.
+    /// A protocol that fine-tunes a generator on a summarization task (<see cref="Seq2SeqGeneralization"/>) has its
+    /// configs in <see cref="Seq2SeqMethods"/> (and none in <see cref="Methods"/>); other runs write no such key.
     /// </summary>
     public sealed record Config(
         string Protocol, IReadOnlyList<string> StageTasks, int? Cycles, ProbeSettings Probe,
         IReadOnlyList<FineTuneConfig> Methods, IReadOnlyList<int> Seeds, int? RandomSeed, string? CacheDirectory, int BatchSize,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CurveSettings? Curve = null);
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CurveSettings? Curve = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonPropertyName(Seq2SeqMethodsKey)] IReadOnlyList<Seq2SeqFineTuneConfig>? Seq2SeqMethods = null);
+
+    public const string Seq2SeqMethodsKey = "seq2seq_methods";
 
     /// <summary>
     /// Checks every input (every task's data, the base model folder, each method's config against the
@@ -37,12 +43,19 @@ public static class ProtocolRun
     public static RunPlan Plan(string folder, Config config, ModelFolder baseModel, Func<ProtocolContext, string, ProtocolResults> protocol)
     {
         baseModel.Validate();
-        var names = config.StageTasks.Concat(config.Probe.Tasks).Distinct().ToList();
+        // A generator's stage tasks are summarization tasks, checked and hashed by the caller's plan (summaries).
+        var names = (config.Seq2SeqMethods is null ? config.StageTasks : []).Concat(config.Probe.Tasks).Distinct().ToList();
         var tasks = names.ToDictionary(name => name, name => TaskCatalog.Load(name, config.Probe.GlueDir));
         foreach (var method in config.Methods)
             foreach (var stage in config.StageTasks)
                 FineTuner.Check(method with { Task = tasks[stage].Spec.Name }, tasks[stage]);
-        var identity = RunIdentity.Of(config.Protocol, config, RunInputs.Tasks(names, config.Probe.GlueDir).With("base", RunInputs.Model(baseModel)));
+        var inputs = RunInputs.Tasks(names, config.Probe.GlueDir).With("base", RunInputs.Model(baseModel));
+        foreach (var summarization in config.Seq2SeqMethods is null ? [] : config.StageTasks)
+        {
+            var (root, files) = SummarizationCatalog.SourceFiles(summarization);
+            inputs = inputs.With("summaries", InputFiles.Of(root, files));
+        }
+        var identity = RunIdentity.Of(config.Protocol, config, inputs);
         return new RunPlan(folder, identity, config.Protocol, config.Seeds[0], run =>
         {
             using var store = new FeatureStore(config.CacheDirectory, config.BatchSize, message => AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(message)}[/]"));

@@ -162,6 +162,13 @@ public static class Charts
         line.LineColor = Colors.Black;
         line.LineWidth = 1.5f;
         if (label is not null) band.LegendText = label;
+        // The band is drawn after the axis was fitted to the data: widen it so a bar far below (or above) the band still shows the band.
+        var limits = figure.Plot.Axes.GetLimits();
+        if (low < limits.Bottom || high > limits.Top)
+        {
+            double bottom = Math.Min(limits.Bottom, low), top = Math.Max(limits.Top, high), pad = 0.06 * (top - bottom);
+            figure.Plot.Axes.SetLimitsY(low < limits.Bottom ? bottom - pad : bottom, high > limits.Top ? top + pad : top);
+        }
     }
 
     /// <summary>A black dashed horizontal reference line (a goal, a baseline) with its label in the legend.</summary>

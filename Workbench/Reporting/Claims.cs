@@ -51,9 +51,10 @@ public partial record ClaimRow(
     int N, double? Effect, double? Sd, double? CiLow, double? CiHigh, double? P, double? PHolm, string Verdict, string Reason, string Seeds);
 
 /// <summary>
-/// Turns measurements into claims, the same way for every method: each method against <c>standard</c>
-/// and against the <c>base</c> (where the base was measured), on every measurement and test, plus any
-/// further pair a paper claim names (R3F against SMART). A new method name gets its claims with no edit here.
+/// Turns measurements into claims, the same way for every method: each method (and each variant of one)
+/// against <c>standard</c>, against the same variant of <c>standard</c>, and against the <c>base</c> (where
+/// the base was measured), on every measurement and test, plus any further pair a paper claim names (R3F
+/// against SMART). A new method name or variant gets its claims with no edit here.
 /// </summary>
 public static class ClaimBuilder
 {
@@ -76,17 +77,25 @@ public static class ClaimBuilder
         return evidence;
     }
 
+    /// <summary>
+    /// Every method (and every variant of one, <see cref="MethodLabel"/>) against <c>standard</c>, against
+    /// <c>standard</c> of the same variant (R3F with label smoothing against standard with the same label
+    /// smoothing), and against the base; then the further pairs the papers name.
+    /// </summary>
     static IEnumerable<(string Method, string Baseline)> Pairs(Measurement measurement, EffectTest test, IReadOnlyList<PaperClaim> paperClaims)
     {
         var series = measurement.Series.Keys.ToList();
-        var methods = series.Where(s => !IsReference(s)).OrderBy(MethodOrder.Of).ThenBy(s => s, StringComparer.Ordinal).ToList();
+        var methods = MethodOrder.Sort(series.Where(s => !IsReference(s))).ToList();
         var pairs = new List<(string, string)>();
-        foreach (var baseline in new[] { Standard, Base })
+        void Add(string method, string baseline)
         {
             // A variance-ratio claim against the base makes no sense (the base's probe scores vary only with the probe seed).
-            if (!series.Contains(baseline) || (test == EffectTest.VarianceRatio && baseline == Base)) continue;
-            pairs.AddRange(methods.Where(m => m != baseline).Select(m => (m, baseline)));
+            if (method != baseline && series.Contains(baseline) && !(test == EffectTest.VarianceRatio && baseline == Base) && !pairs.Contains((method, baseline)))
+                pairs.Add((method, baseline));
         }
+        foreach (var method in methods) Add(method, Standard);
+        foreach (var method in methods) Add(method, MethodLabel.Of(Standard, MethodLabel.VariantOf(method)));
+        foreach (var method in methods) Add(method, Base);
         foreach (var paper in paperClaims.Where(p => p.Section == measurement.Key.Section && p.Quantity == measurement.Key.Quantity && p.Test == test))
             if (series.Contains(paper.Method) && series.Contains(paper.Baseline) && !pairs.Contains((paper.Method, paper.Baseline)))
                 pairs.Add((paper.Method, paper.Baseline));
@@ -112,7 +121,7 @@ public static class ClaimBuilder
 
 /// <summary>
 /// The order series appear in tables and legends: the references (base, random), then the methods in
-/// the order the method registry lists them, then any other name alphabetically.
+/// the order the method registry lists them (a method's variants after it, <see cref="MethodLabel"/>), then any other name alphabetically.
 /// </summary>
 public static class MethodOrder
 {
@@ -120,7 +129,7 @@ public static class MethodOrder
     {
         if (series == ClaimBuilder.Base) return 0;
         if (series == ClaimBuilder.Random) return 1;
-        var index = Training.Regularizers.MethodRegistry.Kinds.ToList().IndexOf(series);
+        var index = Training.Regularizers.MethodRegistry.Kinds.ToList().IndexOf(MethodLabel.KindOf(series));
         return index >= 0 ? 2 + index : int.MaxValue;
     }
 

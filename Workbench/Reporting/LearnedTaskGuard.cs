@@ -1,5 +1,7 @@
 using CsvHelper;
 using Probing.Training.Data;
+using Probing.Training.Data.Summarization;
+using Probing.Training.Evaluation;
 using Probing.Training.Infrastructure;
 
 namespace Probing.Workbench.Reporting;
@@ -11,13 +13,27 @@ namespace Probing.Workbench.Reporting;
 /// accuracy — the best constant prediction, the dev majority rate m, ± 1.96 √(m(1 − m)/n);
 /// F1 — always predicting the positive class, 2p/(1 + p) for a positive rate p, ± 1.96 × its delta-method
 /// standard error 2/(1 + p)² √(p(1 − p)/n); Matthews, Pearson, Spearman — 0 ± 1.96/√(n − 1), the spread of
-/// a correlation between unrelated variables.
+/// a correlation between unrelated variables; ROUGE (summarization) — the lead baseline, <see cref="Lead"/>.
 /// </summary>
 public sealed record NoSkillBaseline(string Task, string Metric, double Value, double Low, double High, int Examples, string Rule)
 {
     const double Z = 1.959963984540054;
 
     public bool Learned(double score) => score > High;
+
+    /// <summary>
+    /// The summarization bar: lead-k (<see cref="SummaryBaselines.Lead"/>, each document's first k words, no
+    /// model at all) scored on <paramref name="documents"/> — the dev documents the run evaluated — in the
+    /// ROUGE variant <paramref name="metric"/> (the run's selection metric, e.g. <c>rougeL</c>), with the
+    /// same percentile-bootstrap interval over documents as the run's own scores. Null for a metric that is not a ROUGE variant.
+    /// </summary>
+    public static NoSkillBaseline? Lead(string task, IReadOnlyList<SummaryExample> documents, string metric, int words = SummaryBaselines.LeadWords)
+    {
+        if (documents.Count == 0 || !CorpusRouge.Types.Any(t => CorpusRouge.Name(t) == metric)) return null;
+        var f1 = SummaryBaselines.LeadRouge(documents, words)[CorpusRouge.Types.First(t => CorpusRouge.Name(t) == metric)].F1;
+        return new(task, metric, f1.Mean, f1.Low, f1.High, documents.Count,
+            $"lead-{words} (each document's first {words} words) on the {documents.Count} dev documents the run evaluated, 95 % bootstrap interval");
+    }
 
     public static NoSkillBaseline For(TaskData data)
     {
@@ -61,12 +77,14 @@ public sealed class LearnedTaskGuard
     public IReadOnlyList<RunRow> Runs { get; }
     public IReadOnlyList<string> UncheckedTasks { get; }
 
-    public LearnedTaskGuard(string study, IReadOnlyList<FineTunedRun> runs, Func<string, NoSkillBaseline?> baselineOf)
+    /// <param name="baselineOf">The no-skill baseline of a run's task, asked once per (task, metric, dev examples evaluated).</param>
+    public LearnedTaskGuard(string study, IReadOnlyList<FineTunedRun> runs, Func<FineTunedRun, NoSkillBaseline?> baselineOf)
     {
-        var baselines = runs.Select(r => r.Task).Distinct().ToDictionary(t => t, baselineOf);
+        var baselines = new Dictionary<(string, string, int?), NoSkillBaseline?>();
         Runs = [.. runs.Select(r =>
         {
-            var b = baselines[r.Task];
+            var key = (r.Task, r.Metric, r.DevExamples);
+            if (!baselines.TryGetValue(key, out var b)) baselines[key] = b = baselineOf(r);
             return new RunRow(study, r.Run, r.Protocol, r.StageIndex, r.Method, r.Seed, r.Task, r.Metric, r.Value,
                 b?.Value, b?.Low, b?.High, b is null || b.Metric != r.Metric ? null : b.Learned(r.Value), r.TrainSeconds, r.WallSeconds, r.Steps);
         }).OrderBy(r => r.Protocol, StringComparer.Ordinal).ThenBy(r => MethodOrder.Of(r.Method)).ThenBy(r => r.Method, StringComparer.Ordinal)
@@ -80,13 +98,27 @@ public sealed class LearnedTaskGuard
         }
     }
 
-    /// <summary>The guard with baselines from the task data, loaded once per task.</summary>
-    public static LearnedTaskGuard FromTaskData(StudyResults results) =>
-        new(results.Name, results.FineTunedRuns, task =>
+    /// <summary>
+    /// The guard with baselines from the task data, loaded once per task: classification tasks from
+    /// <see cref="TaskCatalog"/>, summarization tasks (<see cref="SummarizationCatalog"/>) with the lead baseline
+    /// on the dev documents each run evaluated.
+    /// </summary>
+    public static LearnedTaskGuard FromTaskData(StudyResults results)
+    {
+        var summaries = new Dictionary<string, SummarizationTask?>();
+        return new(results.Name, results.FineTunedRuns, run =>
         {
-            try { return NoSkillBaseline.For(TaskCatalog.Load(task, Environment.GetEnvironmentVariable("GLUE_DIR"))); }
+            try
+            {
+                if (!SummarizationCatalog.IsSummarization(run.Task))
+                    return NoSkillBaseline.For(TaskCatalog.Load(run.Task, Environment.GetEnvironmentVariable("GLUE_DIR")));
+                if (!summaries.TryGetValue(run.Task, out var task)) summaries[run.Task] = task = SummarizationCatalog.Load(run.Task);
+                var dev = run.DevExamples is > 0 and var n ? [.. task!.Dev.Take(n)] : task!.Dev;
+                return NoSkillBaseline.Lead(run.Task, dev, run.Metric);
+            }
             catch (Exception e) when (e is InputError or ArgumentException or IOException) { return null; }
         });
+    }
 
     /// <summary>
     /// Why the model of (<paramref name="protocol"/>, method, seed) after stage <paramref name="throughStage"/>

@@ -72,7 +72,7 @@ public sealed class Report(string directory)
         if (description.Length > 0) text.AppendLine(description).AppendLine();
         text.AppendLine(ProvenanceText(provenance)).AppendLine();
         text.AppendLine("Every number is over seeds as stated next to it (mean ± sd; 95 % intervals of the mean by Student's t). "
-            + $"Claims compare every method with `standard` and with the base, paired by seed; a verdict needs at least {VerdictRules.MinimumSeeds} paired seeds with a non-zero spread, "
+            + $"Claims compare every method (and every config variant of one, named in parentheses) with `standard`, with `standard` of the same variant and with the base, paired by seed; a verdict needs at least {VerdictRules.MinimumSeeds} paired seeds with a non-zero spread, "
             + $"runs that learned their own task, and a Holm-adjusted p below {VerdictRules.Alpha} over the {Claims.Count(c => c.Evidence.Comparison.HasPValue)} claims of this report that have a p-value (rules: docs/reporting.md).").AppendLine();
         foreach (var warning in warnings) text.AppendLine($"> **Warning:** {warning}").AppendLine();
         if (Claims.Count > 0)

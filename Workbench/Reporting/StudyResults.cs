@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Probing.Probing.Protocols;
 using Probing.Training.Infrastructure;
 using Probing.Workbench.Commands;
@@ -11,10 +12,11 @@ namespace Probing.Workbench.Reporting;
 /// <see cref="StageIndex"/> ≥ 1 fine-tunes <see cref="Task"/>). <see cref="Value"/> is its best dev
 /// score on that task (<see cref="Metric"/>, the task's primary metric); <see cref="Run"/> its folder
 /// relative to the study. <see cref="WallSeconds"/> is the process's wall time (finetune runs only).
+/// <see cref="DevExamples"/>: the first N dev examples the score is over, where the run evaluated a subset (<c>eval_examples</c>); null for all.
 /// </summary>
 public sealed record FineTunedRun(
     string Run, string Protocol, int StageIndex, string Task, string Method, int Seed, string Metric, double Value,
-    double TrainSeconds, double? WallSeconds, int Steps)
+    double TrainSeconds, double? WallSeconds, int Steps, int? DevExamples = null)
 {
     public const string FineTuneProtocol = "finetune";
 }
@@ -39,6 +41,7 @@ public sealed record StudyResults(
         if (!System.IO.Directory.Exists(directory)) throw new InputError($"{directory}: no such study folder");
         var results = new Collector(directory, Experiments.StudyCells.Classifier(directory));
         results.Walk(directory);
+        results.LabelVariants();
         results.Unfinished.AddRange(CellsNotStarted(directory).Except(results.Unfinished));
         var seeds = results.Probes.Select(p => p.Seed).Concat(results.FineTuning.Select(f => f.Seed)).Concat(results.Stages.Select(s => s.Seed)).Distinct().Order().ToList();
         var provenance = new Provenance(results.CodeVersions.OrderByDescending(kv => kv.Value).ToDictionary(), seeds, results.RunCount);
@@ -60,7 +63,8 @@ public sealed record StudyResults(
         public List<string> Unfinished { get; } = [];
         public Dictionary<string, int> CodeVersions { get; } = [];
         public int RunCount { get; private set; }
-        readonly List<string> probeRuns = [];
+        readonly List<string> probeRuns = [], fineTuningRuns = [], stageRuns = [], fineTunedRunOwners = [];
+        readonly List<MethodVariants.Entry> configs = [];
 
         public void Walk(string folder)
         {
@@ -92,7 +96,12 @@ public sealed record StudyResults(
             {
                 var m = FineTuneRun.ReadFinished(run);
                 FineTuning.Add(m);
-                FineTunedRuns.Add(new FineTunedRun(relative, FineTunedRun.FineTuneProtocol, 1, m.Task, m.Method, m.Seed, m.Metric, m.BestDev, m.TrainSeconds, m.WallSeconds, m.Steps));
+                fineTuningRuns.Add(relative);
+                var (kind, config) = ReadConfig(run);
+                var seq2seq = kind == Seq2SeqFineTuneRun.Kind;
+                configs.Add(new MethodVariants.Entry(relative, $"{kind}|{m.Task}", m.Method, config, MethodVariants.DefaultConfig(seq2seq, m.Method)));
+                FineTunedRuns.Add(new FineTunedRun(relative, FineTunedRun.FineTuneProtocol, 1, m.Task, m.Method, m.Seed, m.Metric, m.BestDev, m.TrainSeconds, m.WallSeconds, m.Steps, DevExamples(config)));
+                fineTunedRunOwners.Add(relative);
             }
             var probes = ReadTable<ProbeRow>(run, ProbeRun.ProbesFile);
             Probes.AddRange(probes);
@@ -100,13 +109,55 @@ public sealed record StudyResults(
             Cka.AddRange(ReadTable<CkaRow>(run, ProbeRun.CkaFile));
             var stages = ReadTable<StageRow>(run, ProtocolRun.StagesFile);
             Stages.AddRange(stages);
+            stageRuns.AddRange(stages.Select(_ => relative));
+            var devExamples = stages.Count > 0 || probes.Any(p => p.StageIndex > 0) ? AddProtocolConfigs(run, relative) : [];
             if (stages.Count > 0)
             {
                 var folders = StageFolders(run);
                 FineTunedRuns.AddRange(stages.Select(s => new FineTunedRun(
                     folders.GetValueOrDefault((StagedFineTuning.RunName(s.Method, s.Seed), StagedFineTuning.StageFolderName(s.StageIndex, s.Stage)), relative),
-                    s.Protocol, s.StageIndex, s.Stage, s.Method, s.Seed, s.Metric, s.Dev, s.TrainSeconds, null, s.Steps)));
+                    s.Protocol, s.StageIndex, s.Stage, s.Method, s.Seed, s.Metric, s.Dev, s.TrainSeconds, null, s.Steps, devExamples.TryGetValue(s.Method, out var n) ? n : null)));
+                fineTunedRunOwners.AddRange(stages.Select(_ => relative));
             }
+        }
+
+        /// <summary>
+        /// A protocol's per-method fine-tuning configs (<c>config.methods</c> of its config.json, or
+        /// <c>config.seq2seq_methods</c> for a generator's), compared with other runs of the same protocol over the same stage tasks.
+        /// </summary>
+        /// <returns>The dev examples each method's fine-tunings evaluated (<c>eval_examples</c>), by method kind, where a subset.</returns>
+        Dictionary<string, int> AddProtocolConfigs(string run, string relative)
+        {
+            var devExamples = new Dictionary<string, int>();
+            var (kind, config) = ReadConfig(run);
+            if (config is null) return devExamples;
+            var stageTasks = config["stage_tasks"]?.ToJsonString() ?? "";
+            foreach (var (key, seq2seq) in new[] { ("methods", false), (ProtocolRun.Seq2SeqMethodsKey, true) })
+                foreach (var method in (config[key] as JsonArray ?? []).OfType<JsonObject>())
+                    if (method["method"]?["kind"] is JsonValue value && value.TryGetValue<string>(out var methodKind))
+                    {
+                        configs.Add(new MethodVariants.Entry(relative, $"{kind}|{stageTasks}", methodKind, method, MethodVariants.DefaultConfig(seq2seq, methodKind)));
+                        if (DevExamples(method) is { } n) devExamples[methodKind] = n;
+                    }
+            return devExamples;
+        }
+
+        /// <summary>A fine-tuning config's <c>eval_examples</c> (a seq2seq run scores the first N dev documents), null for all.</summary>
+        static int? DevExamples(JsonObject? config) =>
+            config?["eval_examples"] is JsonValue examples && examples.TryGetValue<int>(out var n) && n > 0 ? n : null;
+
+        /// <summary>
+        /// Renames each fine-tuned series to its variant label (<see cref="MethodVariants"/>): runs of one
+        /// method that differ in a config key become separate rows, claims and learned-task entries.
+        /// </summary>
+        public void LabelVariants()
+        {
+            var labels = MethodVariants.Labels(configs);
+            string Label(string run, string method) => labels.GetValueOrDefault((run, method), method);
+            for (int i = 0; i < FineTuning.Count; i++) FineTuning[i] = FineTuning[i] with { Method = Label(fineTuningRuns[i], FineTuning[i].Method) };
+            for (int i = 0; i < Probes.Count; i++) Probes[i] = Probes[i] with { Method = Label(probeRuns[i], Probes[i].Method) };
+            for (int i = 0; i < Stages.Count; i++) Stages[i] = Stages[i] with { Method = Label(stageRuns[i], Stages[i].Method) };
+            for (int i = 0; i < FineTunedRuns.Count; i++) FineTunedRuns[i] = FineTunedRuns[i] with { Method = Label(fineTunedRunOwners[i], FineTunedRuns[i].Method) };
         }
 
         /// <summary>Stage folders under a protocol run, by (method-seed folder, stage folder) name, relative to the study.</summary>
@@ -119,13 +170,14 @@ public sealed record StudyResults(
         }
 
         /// <summary>
-        /// Rows from different run folders that agree on every column the reports group by: the runs
-        /// differ in something no column records (a grid over the learning rate, say), and averaging them
-        /// would mix two settings into one number.
+        /// Rows from different run folders that agree on every column the reports group by, the method's
+        /// variant included (<see cref="LabelVariants"/>), yet differ in value: the runs differ in something
+        /// no column records, and averaging them would mix two settings into one number. Equal values from
+        /// two folders (the base probed by two protocol runs with the same probe settings) are one measurement.
         /// </summary>
         public List<string> AmbiguousRows() =>
-            [.. Probes.Select((p, i) => (Key: (p.Protocol, p.Method, p.Role, p.StageIndex, p.Seed, p.Task, p.Layer, p.Pooling, p.Probe, p.Metric), Run: probeRuns[i]))
-                .GroupBy(x => x.Key).Where(g => g.Select(x => x.Run).Distinct().Count() > 1)
+            [.. Probes.Select((p, i) => (Key: (p.Protocol, p.Method, p.Role, p.StageIndex, p.Seed, p.Task, p.Layer, p.Pooling, p.Probe, p.Metric), Run: probeRuns[i], p.Dev))
+                .GroupBy(x => x.Key).Where(g => g.Select(x => x.Run).Distinct().Count() > 1 && g.Select(x => x.Dev).Distinct().Count() > 1)
                 .Select(g => g.Select(x => x.Run).Distinct().Order(StringComparer.Ordinal).Aggregate((a, b) => $"{a} and {b}")).Distinct()];
 
         static List<T> ReadTable<T>(string run, string file)
@@ -133,6 +185,18 @@ public sealed record StudyResults(
             var path = Path.Combine(run, file);
             return File.Exists(path) && File.ReadAllText(path).Trim().Length > 0 ? CsvTable.Read<T>(path) : [];
         }
+    }
+
+    /// <summary>A run's config.json: its kind and its <c>config</c> object (null where it has none).</summary>
+    static (string Kind, JsonObject? Config) ReadConfig(string run)
+    {
+        var path = Path.Combine(run, RunFolder.ConfigFile);
+        try
+        {
+            var root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject;
+            return (root?["kind"] is JsonValue kind && kind.TryGetValue<string>(out var text) ? text : "", root?["config"] as JsonObject);
+        }
+        catch (JsonException e) { throw InputError.InFile(path, $"not valid JSON ({e.Message})"); }
     }
 
     sealed record ManifestFields(string? Command, string? CodeVersion);

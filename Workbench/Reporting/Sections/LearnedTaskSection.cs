@@ -24,7 +24,8 @@ public sealed class LearnedTaskSection : IReportSection
         foreach (var group in groups)
             foreach (var method in MethodOrder.Sort(group.Select(r => r.Method)))
             {
-                var runs = group.Where(r => r.Method == method).ToList();
+                // One entry per seed: runs of identical configs (the same fine-tuning under two probes) count once.
+                var runs = group.Where(r => r.Method == method).GroupBy(r => r.Seed).Select(g => g.First()).ToList();
                 var values = Values(runs);
                 var first = runs[0];
                 var checkedRuns = runs.Count(r => r.Learned is not null);
@@ -35,7 +36,8 @@ public sealed class LearnedTaskSection : IReportSection
             }
         report.Table(new ReportTable(Name,
             "Each fine-tuning's best dev score on its own task (points), mean ± sd over seeds, against the no-skill baseline with its 95 % interval "
-            + "(accuracy: the dev majority class; F1: always the positive class; correlations: 0). A run learned its task when it scored above the interval's upper end.",
+            + $"(accuracy: the dev majority class; F1: always the positive class; correlations: 0; ROUGE: lead-{Training.Evaluation.SummaryBaselines.LeadWords}, each document's first {Training.Evaluation.SummaryBaselines.LeadWords} words, on the dev documents the run evaluated). "
+            + "A run learned its task when it scored above the interval's upper end.",
             ["protocol", "stage", "method", "seeds", "dev score", "no-skill [95 % CI]", "learned"], rows));
         report.Data(Name, csv);
 
@@ -67,7 +69,7 @@ public sealed class LearnedTaskSection : IReportSection
                 $"{failed.Key.Method} on {failed.Key.Task} ({StageLabel(first)} of {failed.Key.Protocol}): {failed.Count()} of {all} runs did not learn their task (seed {seeds}; no-skill upper bound {100 * first.NoSkillHigh:0.0}); claims resting on them are not interpretable."));
         }
         if (guard.UncheckedTasks.Count > 0)
-            report.Warn($"no no-skill baseline for {string.Join(", ", guard.UncheckedTasks)} (a classification task whose data could not be loaded: set GLUE_DIR for GLUE tasks; or a summarization task: ROUGE has no no-skill baseline here yet): whether those runs learned their task is unchecked.");
+            report.Warn($"no no-skill baseline for {string.Join(", ", guard.UncheckedTasks)} (a task whose data could not be loaded: set GLUE_DIR for GLUE tasks; a summarization task given as a folder must still be at the path its runs recorded): whether those runs learned their task is unchecked.");
     }
 
     static Dictionary<int, SeedValue> Values(IReadOnlyList<RunRow> runs) =>
