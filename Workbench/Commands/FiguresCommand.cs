@@ -16,6 +16,7 @@ public static class FiguresCommand
         new LearnedTaskSection(),
         new MethodsSection(),
         new GeneralizationSection(),
+        new CurveSection(),
         new ChainSection(),
         new RetentionSection(),
         new DriftSection(),

@@ -121,6 +121,65 @@ public static class Charts
         return marks.Finish();
     }
 
+    /// <summary>
+    /// Lines of the mean over a numeric x (fine-tuning steps), one per series, with a translucent 95 % band
+    /// (cut at the axis' range, each cut marked), and every seed as a thin line of its own with its points.
+    /// </summary>
+    public static Figure StepLines(string title, string xLabel, ValueAxis axis, IReadOnlyList<(string Name, IReadOnlyList<(double X, Cell Cell)> Points)> series)
+    {
+        var plot = ChartStyle.NewPlot(title, xLabel, axis.Label);
+        var marks = new Marks(plot, axis);
+        bool seedInLegend = false;
+        foreach (var (name, points) in series)
+        {
+            var colour = ChartStyle.ColourOf(name);
+            var banded = points.Where(p => p.Cell.Summary.Count >= 2 && double.IsFinite(p.Cell.Summary.CiLow)).ToList();
+            if (banded.Count > 1)
+            {
+                var lows = banded.Select(p => axis.Clip(p.Cell.Summary.CiLow)).ToList();
+                var highs = banded.Select(p => axis.Clip(p.Cell.Summary.CiHigh)).ToList();
+                Coordinates[] outline = [.. banded.Select((p, i) => new Coordinates(p.X, highs[i])), .. banded.Select((p, i) => new Coordinates(p.X, lows[i])).Reverse()];
+                var band = plot.Add.Polygon(outline);
+                band.FillColor = colour.WithAlpha(0.18);
+                band.LineWidth = 0;
+                for (int i = 0; i < banded.Count; i++)
+                {
+                    var s = banded[i].Cell.Summary;
+                    marks.Include(lows[i]);
+                    marks.Include(highs[i]);
+                    if (lows[i] > s.CiLow) marks.ClipMark(banded[i].X, lows[i], MarkerShape.FilledTriangleDown, colour);
+                    if (highs[i] < s.CiHigh) marks.ClipMark(banded[i].X, highs[i], MarkerShape.FilledTriangleUp, colour);
+                }
+            }
+            foreach (var seed in points.SelectMany(p => p.Cell.Points.Select(q => q.Seed)).Distinct().Order())
+            {
+                var path = points.SelectMany(p => p.Cell.Points.Where(q => q.Seed == seed).Select(q => (p.X, q))).ToList();
+                var thin = plot.Add.Scatter(path.Select(p => p.X).ToArray(), path.Select(p => p.q.Value).ToArray(), colour.WithAlpha(0.55));
+                thin.LineWidth = 1;
+                thin.MarkerSize = 4;
+                if (!seedInLegend) thin.LegendText = "one seed";
+                seedInLegend = true;
+                foreach (var (x, point) in path)
+                {
+                    marks.Include(point.Value);
+                    if (point.Flagged) marks.Flag(x, point.Value, Colors.Black);
+                }
+            }
+            var line = plot.Add.Scatter(points.Select(p => p.X).ToArray(), points.Select(p => p.Cell.Summary.Mean).ToArray(), colour);
+            line.LegendText = name;
+            line.LineWidth = 2.5f;
+            line.MarkerSize = 0;
+            foreach (var p in points) marks.Include(p.Cell.Summary.Mean);
+        }
+        var xs = series.SelectMany(s => s.Points.Select(p => p.X)).ToList();
+        if (xs.Count > 0)
+        {
+            double left = xs.Min(), right = xs.Max(), pad = 0.02 * Math.Max(1, right - left);
+            plot.Axes.SetLimitsX(left - pad, right + pad);
+        }
+        return marks.Finish();
+    }
+
     /// <summary>One point per run (x, y) coloured by series, plus each series' mean with 95 % intervals on both axes.</summary>
     public static Figure Scatter(string title, ValueAxis xAxis, ValueAxis yAxis, IReadOnlyList<(string Name, IReadOnlyList<(double X, SeedPoint Y)> Points)> groups)
     {

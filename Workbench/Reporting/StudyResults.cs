@@ -26,13 +26,13 @@ public sealed record Provenance(IReadOnlyDictionary<string, int> CodeVersions, I
 
 /// <summary>
 /// Every saved result under a study folder — the only input of reporting: fine-tuning metrics,
-/// probe, CKA and stage tables of finished runs, plus the runs that have not finished (so a report
-/// of a half-done study can say what it is missing).
+/// probe, CKA and stage tables of finished runs, their collapse curves (<c>curve.csv</c>, where a protocol
+/// drew one), plus the runs that have not finished (so a report of a half-done study can say what it is missing).
 /// </summary>
 public sealed record StudyResults(
     string Directory, string Name, IReadOnlyList<FineTuneMetrics> FineTuning, IReadOnlyList<ProbeRow> Probes,
     IReadOnlyList<CkaRow> Cka, IReadOnlyList<StageRow> Stages, IReadOnlyList<FineTunedRun> FineTunedRuns,
-    Provenance Provenance, IReadOnlyList<string> Unfinished, IReadOnlyList<string> Ambiguous)
+    Provenance Provenance, IReadOnlyList<string> Unfinished, IReadOnlyList<string> Ambiguous, IReadOnlyList<CurveRow> Curve)
 {
     public bool IsEmpty => FineTuning.Count == 0 && Probes.Count == 0 && Cka.Count == 0;
 
@@ -46,7 +46,7 @@ public sealed record StudyResults(
         var seeds = results.Probes.Select(p => p.Seed).Concat(results.FineTuning.Select(f => f.Seed)).Concat(results.Stages.Select(s => s.Seed)).Distinct().Order().ToList();
         var provenance = new Provenance(results.CodeVersions.OrderByDescending(kv => kv.Value).ToDictionary(), seeds, results.RunCount);
         return new StudyResults(directory, StudyName(directory), results.FineTuning, results.Probes, results.Cka, results.Stages, results.FineTunedRuns,
-            provenance, results.Unfinished, results.AmbiguousRows());
+            provenance, results.Unfinished, results.AmbiguousRows(), results.Curve);
     }
 
     /// <summary>
@@ -60,10 +60,11 @@ public sealed record StudyResults(
         public List<CkaRow> Cka { get; } = [];
         public List<StageRow> Stages { get; } = [];
         public List<FineTunedRun> FineTunedRuns { get; } = [];
+        public List<CurveRow> Curve { get; } = [];
         public List<string> Unfinished { get; } = [];
         public Dictionary<string, int> CodeVersions { get; } = [];
         public int RunCount { get; private set; }
-        readonly List<string> probeRuns = [], fineTuningRuns = [], stageRuns = [], fineTunedRunOwners = [];
+        readonly List<string> probeRuns = [], fineTuningRuns = [], stageRuns = [], fineTunedRunOwners = [], curveRuns = [];
         readonly List<MethodVariants.Entry> configs = [];
 
         public void Walk(string folder)
@@ -110,6 +111,9 @@ public sealed record StudyResults(
             var stages = ReadTable<StageRow>(run, ProtocolRun.StagesFile);
             Stages.AddRange(stages);
             stageRuns.AddRange(stages.Select(_ => relative));
+            var curve = ReadTable<CurveRow>(run, ProtocolRun.CurveFile);
+            Curve.AddRange(curve);
+            curveRuns.AddRange(curve.Select(_ => relative));
             var devExamples = stages.Count > 0 || probes.Any(p => p.StageIndex > 0) ? AddProtocolConfigs(run, relative) : [];
             if (stages.Count > 0)
             {
@@ -157,6 +161,7 @@ public sealed record StudyResults(
             for (int i = 0; i < FineTuning.Count; i++) FineTuning[i] = FineTuning[i] with { Method = Label(fineTuningRuns[i], FineTuning[i].Method) };
             for (int i = 0; i < Probes.Count; i++) Probes[i] = Probes[i] with { Method = Label(probeRuns[i], Probes[i].Method) };
             for (int i = 0; i < Stages.Count; i++) Stages[i] = Stages[i] with { Method = Label(stageRuns[i], Stages[i].Method) };
+            for (int i = 0; i < Curve.Count; i++) Curve[i] = Curve[i] with { Method = Label(curveRuns[i], Curve[i].Method) };
             for (int i = 0; i < FineTunedRuns.Count; i++) FineTunedRuns[i] = FineTunedRuns[i] with { Method = Label(fineTunedRunOwners[i], FineTunedRuns[i].Method) };
         }
 

@@ -40,8 +40,11 @@ public static class ProbeScores
     /// Mean dev score per seed (over whatever else varies in <paramref name="rows"/>, e.g. tasks), flagged
     /// where the fine-tuned model behind a row did not learn a task it was fine-tuned on.
     /// </summary>
-    public static Dictionary<int, SeedValue> BySeed(IEnumerable<ProbeRow> rows, LearnedTaskGuard guard) =>
-        rows.GroupBy(r => r.Seed).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => new SeedValue(g.Average(r => r.Dev),
+    public static Dictionary<int, SeedValue> BySeed(IEnumerable<ProbeRow> rows, LearnedTaskGuard guard) => BySeed(rows, guard, r => r.Dev);
+
+    /// <summary>The same for another column of the rows (selectivity, MDL compression); rows where it is empty are left out.</summary>
+    public static Dictionary<int, SeedValue> BySeed(IEnumerable<ProbeRow> rows, LearnedTaskGuard guard, Func<ProbeRow, double?> value) =>
+        rows.Where(r => value(r) is not null).GroupBy(r => r.Seed).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => new SeedValue(g.Average(r => value(r)!.Value),
             [.. g.Where(r => r.Role == ProbedModel.CheckpointRole).SelectMany(r => guard.NotLearned(r.Protocol, r.Method, r.Seed, r.StageIndex)).Distinct()]));
 
     public static IEnumerable<string> OrderedSeries(IEnumerable<ProbeRow> rows) => MethodOrder.Sort(rows.Select(SeriesOf));
