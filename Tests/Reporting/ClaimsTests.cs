@@ -79,7 +79,7 @@ public class ClaimsTests
         foreach (var (seed, standard, mine) in new[] { (1, 0.80, 0.83), (2, 0.79, 0.83), (3, 0.81, 0.85), (4, 0.80, 0.82) })
             study.FineTune("standard", seed, standard, wall: 5 + 0.1 * seed).FineTune("my-new-method", seed, mine, wall: 9 + 0.3 * seed);
         var output = Directory.CreateTempSubdirectory("probing-claims-new-").FullName;
-        FiguresCommand.Build(study.Directory, output);
+        StudyReport.Build(study.Directory, output);
 
         var claims = CsvTable.Read<ClaimRow>(Path.Combine(output, Report.TablesFolder, Report.ClaimsFile));
         Assert.That(claims.Where(c => c.Method == "my-new-method").Select(c => (c.Quantity, c.Test, c.Baseline)), Is.EquivalentTo(new[]

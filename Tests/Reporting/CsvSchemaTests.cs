@@ -82,7 +82,7 @@ public class CsvSchemaTests
             }
         study.Protocol("generalization", "generalization", probes, [.. new[] { 1, 2, 3 }.Select(s => Stage("generalization", "standard", s, 1, "fine-foods", 0.8))]);
         var output = Directory.CreateTempSubdirectory("probing-schema-").FullName;
-        FiguresCommand.Build(study.Directory, output);
+        StudyReport.Build(study.Directory, output);
 
         var readers = new Dictionary<string, Func<string, int>>
         {

@@ -17,7 +17,7 @@ public class CurveAndMdlReportTests
     static string Build(StudyFixture study)
     {
         var output = Directory.CreateTempSubdirectory("probing-report-").FullName;
-        FiguresCommand.Build(study.Directory, output);
+        StudyReport.Build(study.Directory, output);
         return output;
     }
 

@@ -29,7 +29,7 @@ public class FeatureGuardTests
         File.WriteAllText(Path.Combine(run, RunFolder.DoneFile), "done\n");
 
         var output = Directory.CreateTempSubdirectory("probing-guard-out-").FullName;
-        FiguresCommand.Build(study, output);
+        StudyReport.Build(study, output);
         var markdown = File.ReadAllText(Path.Combine(output, Report.ReportFile));
 
         Assert.That(markdown, Does.Match(@"\| brown-genre \| 61\.0 \| 41\.0 \| \+20\.0 \| ok \|"));

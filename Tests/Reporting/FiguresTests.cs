@@ -14,7 +14,7 @@ public class FiguresTests
     public void ReportHasFiguresTablesClaimsAndAWarningForTheUnfinishedRun()
     {
         var output = Directory.CreateTempSubdirectory("probing-figures-").FullName;
-        var report = FiguresCommand.Build(Fixture, output);
+        var report = StudyReport.Build(Fixture, output);
 
         var scatter = Path.Combine(output, Report.FiguresFolder, "methods-fine-foods");
         Assert.That(new FileInfo(scatter + ".png").Length, Is.GreaterThan(10_000));
@@ -39,7 +39,7 @@ public class FiguresTests
     {
         var study = new StudyFixture().FineTune("standard", 1, 0.80).FineTune("standard", 2, 0.79).FineTune("freelb", 1, 0.631).FineTune("freelb", 2, 0.75);
         var output = Directory.CreateTempSubdirectory("probing-figures-majority-out-").FullName;
-        FiguresCommand.Build(study.Directory, output);
+        StudyReport.Build(study.Directory, output);
         var warnings = File.ReadAllLines(Path.Combine(output, Report.ReportFile)).Where(l => l.StartsWith("> **Warning:**") && l.Contains("did not learn their task")).ToList();
         Assert.That(warnings, Has.Count.EqualTo(1));
         Assert.That(warnings[0], Does.Contain("freelb on fine-foods").And.Contain("1 of 2 runs").And.Contain("seed 1: 63.1").And.Contain("upper bound 66.1"));
@@ -52,7 +52,7 @@ public class FiguresTests
     public void FolderWithoutResultsIsAClearError()
     {
         var empty = Directory.CreateTempSubdirectory("probing-figures-empty-").FullName;
-        var error = Assert.Throws<InputError>(() => FiguresCommand.Build(empty));
+        var error = Assert.Throws<InputError>(() => StudyReport.Build(empty));
         Assert.That(error!.Message, Does.StartWith(empty).And.Contain("no finished results"));
     }
 }

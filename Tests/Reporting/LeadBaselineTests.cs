@@ -42,7 +42,7 @@ public class LeadBaselineTests
             study.FineTune("standard", seed, 0.30 + 0.01 * seed, task: "debian-headlines", metric: "rougeL",
                 otherScores: FormattableString.Invariant($", \"rouge1\": {0.32 + 0.01 * seed}, \"rouge1_low\": 0.1, \"rouge2\": {0.10 * seed}"));
         var output = Directory.CreateTempSubdirectory("probing-report-").FullName;
-        FiguresCommand.Build(study.Directory, output);
+        StudyReport.Build(study.Directory, output);
 
         var rows = CsvTable.Read<SummaryRow>(Path.Combine(output, Report.TablesFolder, "methods.csv"));
         // rouge2: 0.1, 0.2, 0.3 → mean 0.2, sd 0.1; the interval bound rouge1_low is not a score.
@@ -79,7 +79,7 @@ public class LeadBaselineTests
             .FineTune("standard", 1, 0.95, task: "debian-headlines", metric: "rougeL", config: "{\"eval_examples\": 5}")
             .FineTune("standard", 2, 0.01, task: "debian-headlines", metric: "rougeL", config: "{\"eval_examples\": 12}");
         var output = Directory.CreateTempSubdirectory("probing-report-").FullName;
-        FiguresCommand.Build(study.Directory, output);
+        StudyReport.Build(study.Directory, output);
 
         var runs = CsvTable.Read<RunRow>(Path.Combine(output, Report.TablesFolder, "runs.csv")).OrderBy(r => r.Seed).ToList();
         Assert.That(runs[0].NoSkill, Is.EqualTo(Lead(5)).Within(1e-12));

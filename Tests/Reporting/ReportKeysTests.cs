@@ -14,7 +14,7 @@ public class ReportKeysTests
     static string Build(StudyFixture study)
     {
         var output = Directory.CreateTempSubdirectory("probing-report-").FullName;
-        FiguresCommand.Build(study.Directory, output);
+        StudyReport.Build(study.Directory, output);
         return output;
     }
 

@@ -3,6 +3,7 @@ using Probing.Training.Checkpoints;
 using Probing.Training.Infrastructure;
 using Probing.Training.Pretraining;
 using Probing.Workbench.Experiments;
+using Probing.Workbench.Reporting;
 using Spectre.Console;
 
 namespace Probing.Workbench.Commands;
@@ -29,7 +30,7 @@ public static class QuickstartCommand
             var cells = RunCommand.PlanCells(SpecPath, StudyGrid.Expand(spec, directory, [], extra), directory);
             var outcomes = RunCommand.Execute(spec, cells, directory, parse.GetValue(jobs), parse.GetValue(CommonOptions.Threads), parse.GetValue(CommonOptions.Device)!);
             var failed = RunCommand.PrintFailures(outcomes);
-            var report = FiguresCommand.Build(directory);
+            var report = StudyReport.Build(directory);
             AnsiConsole.MarkupLine($"report: [bold]{Markup.Escape(Path.Combine(report.Directory, Reporting.Report.ReportFile))}[/] ({report.Figures.Count} figures)");
             return failed == 0 ? 0 : 1;
         });
