@@ -136,6 +136,39 @@ public class ReplicationTests
     }
 }
 
+/// <summary>The papers' claims of several studies on both seed blocks, in one table (figures --overview).</summary>
+public class ClaimsOverviewTests
+{
+    static readonly Measurement Score = new(new MeasurementKey("methods", "dev-score", Task: "fine-foods", Metric: "accuracy"), "best dev accuracy on fine-foods",
+        ValueUnit.Score, new Dictionary<string, IReadOnlyDictionary<int, SeedValue>>());
+
+    static ClaimEvidence Evidence(string method, string paper, double p) =>
+        new(Score, method, "standard", ClaimDirection.Higher, paper, $"{method} beats standard",
+            new Comparison(EffectTest.PairedDifference, 5, 0.02, 0.01, 0.005, 0.035, p), [1, 2, 3, 4, 5], []);
+
+    [Test]
+    public void ListsOnlyPaperClaimsWithBothBlocksAndSaysWhenTheSecondDidNotRun()
+    {
+        // Block 1: r3f (a paper claim) p 0.001 and a generic claim p 0.002 → Holm 0.002 and 0.002, both supported.
+        var first = VerdictRules.Decide([Evidence("r3f", "Aghajanyan et al. 2020", 0.001), Evidence("sda", "", 0.002)]);
+        var second = VerdictRules.Decide([Evidence("r3f", "Aghajanyan et al. 2020", 0.3), Evidence("sda", "", 0.002)]);
+        var path = Path.Combine(Directory.CreateTempSubdirectory("probing-overview-").FullName, "claims.md");
+
+        var rows = ClaimsOverview.Write(path, [("paper-methods", Replication.Compare(first, second)), ("paper-other", Replication.Compare(first, []))]);
+
+        Assert.That(rows.Select(r => (r.Study, r.Claim)), Is.EqualTo(new[] { ("paper-methods", "r3f beats standard"), ("paper-other", "r3f beats standard") }),
+            "the generic sda claim stays in its report");
+        Assert.That((rows[0].FirstVerdict, rows[0].FirstPHolm, rows[0].SecondVerdict, rows[0].SecondPHolm!.Value, rows[0].Replicates),
+            Is.EqualTo(("supported", 0.002, "not significant", 0.3, "no")).Within(1e-12), "Holm over each block's own two claims: 2 × 0.001; max(2 × 0.002, 0.3)");
+        Assert.That((rows[1].SecondVerdict, rows[1].SecondN, rows[1].Replicates), Is.EqualTo(("", (int?)null, "cannot tell")));
+        var markdown = File.ReadAllLines(path);
+        Assert.That(markdown[2], Does.StartWith("| paper-methods | r3f beats standard (Aghajanyan et al. 2020) | best dev accuracy on fine-foods | 5, +2.00 pts"));
+        Assert.That(markdown[2], Does.EndWith("| **supported** | 5, +2.00 pts [+0.50, +3.50], 0.300 | **not significant** | no |"));
+        Assert.That(markdown[3], Does.Contain("| not run | – | cannot tell |"));
+        Assert.That(CsvTable.Read<OverviewRow>(Path.ChangeExtension(path, ".csv")), Has.Count.EqualTo(2));
+    }
+}
+
 public class SelfDistillationClaimTests
 {
     /// <summary>Xu et al.'s claim (g), SDV ≥ SDA, is a pair the generic rules (every method against standard and the base) do not make.</summary>

@@ -25,6 +25,8 @@ public sealed class Report(string directory)
     /// <summary>The table files written so far (<c>name.csv</c>, <c>name.md</c>), claims.csv aside.</summary>
     public IReadOnlyList<string> Tables => tables;
     public IReadOnlyList<Claim> Claims { get; private set; } = [];
+    /// <summary>Every claim of this report beside the same claim on the second seed block (null where that block did not run or has no such claim).</summary>
+    public IReadOnlyList<ReplicatedClaim> Replicated { get; private set; } = [];
 
     public void Heading(string text) => body.AppendLine().AppendLine($"## {text}").AppendLine();
     public void Paragraph(string text) => body.AppendLine(text).AppendLine();
@@ -88,7 +90,8 @@ public sealed class Report(string directory)
             text.AppendLine();
         }
         CsvTable.Write(Path.Combine(Directory, TablesFolder, ClaimsFile), Claims.Select(c => c.ToRow()));
-        if (secondBlock is not null && Claims.Count > 0) AppendReplication(text, Replication.Compare(Claims, secondBlock));
+        Replicated = Replication.Compare(Claims, secondBlock ?? []);
+        if (secondBlock is not null && Claims.Count > 0) AppendReplication(text, Replicated);
         text.Append(body);
         AtomicFile.WriteAllText(Path.Combine(Directory, ReportFile), text.ToString());
     }
