@@ -35,7 +35,7 @@ public sealed class MemoryBenchmark(int steps, int every)
     {
         using var start = new Encoder(Config);
         Initialization.Apply(start, Config, seed: 1);
-        using var stepper = new MethodStepper(method, start);
+        using var stepper = MethodStepper.Classifier(method, start);
         foreach (var row in Samples(method, ModelName, step =>
         {
             var ids = randint(5, Config.VocabSize, [Batch, Length], dtype: int64);
@@ -47,7 +47,7 @@ public sealed class MemoryBenchmark(int steps, int every)
     {
         using var start = new Seq2SeqModel(Seq2SeqShape);
         Initialization.Apply(start, seed: 1);
-        using var stepper = new Seq2SeqMethodStepper(method[Seq2SeqPrefix.Length..], start);
+        using var stepper = MethodStepper.Seq2Seq(method[Seq2SeqPrefix.Length..], start);
         var random = new Random(1);
         foreach (var row in Samples(method, Seq2SeqModelName, step =>
         {

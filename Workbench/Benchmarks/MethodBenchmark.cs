@@ -34,7 +34,7 @@ public sealed class MethodBenchmark(int rounds, BenchClock clock = BenchClock.Wa
     public List<MethodBenchRow> StepTimes(string modelName, Encoder start, int batch, int length, IReadOnlyList<string> methods)
     {
         var threads = get_num_threads();
-        var steppers = new[] { "standard" }.Concat(methods.Where(m => m != "standard")).Select(kind => new MethodStepper(kind, start)).ToList();
+        var steppers = new[] { "standard" }.Concat(methods.Where(m => m != "standard")).Select(kind => MethodStepper.Classifier(kind, start)).ToList();
         manual_seed(1);
         using var ids = randint(1000, start.Config.VocabSize, [batch, length], dtype: int64);
         using var types = zeros_like(ids);
@@ -52,8 +52,9 @@ public sealed class MethodBenchmark(int rounds, BenchClock clock = BenchClock.Wa
         var rows = steppers.Select(s =>
         {
             var ms = Timing.Median(samples[s.Kind]);
+            var options = MethodRegistry.Defaults(s.Kind);
             return new MethodBenchRow(s.Kind, modelName, threads, batch, length, rounds, clock.ToString().ToLowerInvariant(), Math.Round(ms, 2), Math.Round(ms / standard, 3),
-                s.Options.TrainingPasses, s.Options.TeacherForwards, Math.Round(ms / standard / s.Options.TrainingPasses, 3));
+                options.TrainingPasses, options.TeacherForwards, Math.Round(ms / standard / options.TrainingPasses, 3));
         }).ToList();
         foreach (var stepper in steppers) stepper.Dispose();
         return rows;

@@ -54,7 +54,7 @@ public sealed class Seq2SeqBenchmark(int rounds, BenchClock clock = BenchClock.W
         var data = examples.Batch([.. Enumerable.Range(0, batch)]);
         var rows = new List<Seq2SeqBenchRow>();
 
-        var steppers = MethodRegistry.Seq2SeqKinds.Select(kind => new Seq2SeqMethodStepper(kind, start)).ToList();
+        var steppers = MethodRegistry.Seq2SeqKinds.Select(kind => MethodStepper.Seq2Seq(kind, start)).ToList();
         var samples = steppers.ToDictionary(s => s.Kind, _ => new List<double>());
         for (int round = -1; round < rounds; round++)
             foreach (var stepper in steppers)

@@ -31,7 +31,7 @@ public static class BenchMethodsCommand
             encoder.Dispose();
             foreach (var row in rows)
                 AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
-                    $"{row.Method}: {row.Milliseconds:F1} ms/step, {row.RatioToStandard:F2}× standard, {row.RatioPerTrainingPass:F2}× per student pass ({row.TrainingPasses} passes, {row.TeacherForwards} teacher forwards)")));
+                    $"{row.Method}: {row.Milliseconds:F1} ms/step, {row.RatioToStandard:F2}× standard, {row.RatioPerTrainingPass:F2}× per student pass ({row.TrainingPasses} {(row.TrainingPasses == 1 ? "pass" : "passes")}, {row.TeacherForwards} teacher {(row.TeacherForwards == 1 ? "forward" : "forwards")})")));
             CsvTable.Write(parse.GetValue(output)!, rows);
             AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(parse.GetValue(output)!)}[/]");
             return 0;
