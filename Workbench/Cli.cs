@@ -103,14 +103,16 @@ public static partial class Cli
     {
         var path = QuotedPath().Match(message);
         if (!path.Success) return OneLine(message);
+        // A failed write names the temporary it was writing (AtomicFile); the user asked for the real file.
+        var named = AtomicFile.Destination(path.Groups[1].Value);
         // "Not found" or "not a directory" because a regular file sits where a folder of the path should be.
-        for (var ancestor = Path.GetDirectoryName(path.Groups[1].Value); !string.IsNullOrEmpty(ancestor); ancestor = Path.GetDirectoryName(ancestor))
+        for (var ancestor = Path.GetDirectoryName(named); !string.IsNullOrEmpty(ancestor); ancestor = Path.GetDirectoryName(ancestor))
             if (File.Exists(ancestor))
-                return OneLine($"{ancestor}: is a file, but {path.Groups[1].Value} needs it to be a folder; choose another path or move the file");
+                return OneLine($"{ancestor}: is a file, but {named} needs it to be a folder; choose another path or move the file");
         var reason = problem ?? message[..path.Index].Trim().TrimEnd(':').Trim();
         if (reason.Length == 0) reason = "input/output error";
         reason = char.ToLowerInvariant(reason[0]) + reason[1..];
-        return OneLine($"{path.Groups[1].Value}: {reason}; fix that and run the same command again");
+        return OneLine($"{named}: {reason}; fix that and run the same command again");
     }
 
     static string OneLine(string text) => string.Join(" ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

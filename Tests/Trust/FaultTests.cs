@@ -36,7 +36,7 @@ public class FaultTests
     }
 
     [TestCase("Access to the path '/data/results/run' is denied.", typeof(UnauthorizedAccessException), "/data/results/run: permission denied")]
-    [TestCase("Read-only file system : '/mnt/ro/run/config.json.tmp-12'", typeof(IOException), "/mnt/ro/run/config.json.tmp-12: read-only file system")]
+    [TestCase("Read-only file system : '/mnt/ro/run/config.json.tmp-12'", typeof(IOException), "/mnt/ro/run/config.json: read-only file system")]
     [TestCase("No space left on device : '/mnt/full/run/checkpoints'", typeof(IOException), "/mnt/full/run/checkpoints: no space left on device")]
     [TestCase("Could not find a part of the path '/gone/x'.", typeof(DirectoryNotFoundException), "/gone/x: not found")]
     public void FileSystemErrorsNameThePathAndTheProblem(string message, Type type, string expected)

@@ -39,6 +39,9 @@ public static partial class AtomicFile
         stream.Flush(flushToDisk: true);
     }
 
+    /// <summary>The file a temporary name stands for (<c>x.json.tmp-12</c> → <c>x.json</c>); any other path as it is.</summary>
+    public static string Destination(string path) => LeftoverName().Replace(path, "");
+
     /// <summary>Whether a file or folder name is a temporary of an unfinished write (this class's or a checkpoint's).</summary>
     public static bool IsLeftover(string name) => LeftoverName().IsMatch(name);
 

@@ -37,7 +37,7 @@ public static class FiguresCommand
             if (overviewFile is not null)
             {
                 var rows = ClaimsOverview.Write(overviewFile, claims);
-                AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(overviewFile)}[/] with {rows.Count} paper claims of {claims.Count} studies");
+                AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(overviewFile)}[/] with {rows.Count} paper claims of {claims.Count} {(claims.Count == 1 ? "study" : "studies")}");
             }
             return 0;
         });
