@@ -84,7 +84,7 @@ public class ClaimsTests
         var claims = CsvTable.Read<ClaimRow>(Path.Combine(output, Report.TablesFolder, Report.ClaimsFile));
         Assert.That(claims.Where(c => c.Method == "my-new-method").Select(c => (c.Quantity, c.Test, c.Baseline)), Is.EquivalentTo(new[]
         {
-            ("dev-score", "paired_t", "standard"), ("dev-score", "f", "standard"), ("wall-seconds", "paired_t", "standard"),
+            ("dev-score", "paired_t", "standard"), ("dev-score", "pitman_morgan", "standard"), ("wall-seconds", "paired_t", "standard"),
         }));
         // my-new-method − standard: +3, +4, +4, +2 pts → mean 3.25, sd 0.957, t = 6.79 (df 3), p = 0.0065; Holm over 3 claims.
         var dev = claims.Single(c => c.Method == "my-new-method" && c.Quantity == "dev-score" && c.Test == "paired_t");

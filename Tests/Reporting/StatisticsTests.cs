@@ -32,14 +32,38 @@ public class StatisticsTests
         Assert.That(c.PValue, Is.EqualTo(0.05676723381232178).Within(1e-6));
     }
 
-    [Test]
-    public void VarianceRatioFTestMatchesScipy()
+    /// <summary>
+    /// Pitman–Morgan against SciPy: the p-value of Pearson's test of corr(X + Y, X − Y) = 0, and the interval
+    /// found by numerically inverting that test (brentq), not by the closed form the workbench uses.
+    /// </summary>
+    [TestCase(new[] { 0.81, 0.79, 0.84, 0.80, 0.83 }, new[] { 0.78, 0.80, 0.79, 0.77, 0.80 },
+        2.529411764705869, 0.4558236282442897, 0.17123923662239354, 37.362487719685284)]
+    [TestCase(new[] { 0.8049, 0.8095, 0.7956, 0.7729, 0.7906, 0.7871, 0.7878, 0.8222, 0.7711, 0.7747 },
+        new[] { 0.7448, 0.7989, 0.7565, 0.7903, 0.7956, 0.7746, 0.7257, 0.8106, 0.7887, 0.791 },
+        0.38766311468043907, 0.20004900425423547, 0.08790501156926792, 1.7096032160273207)]
+    public void VarianceRatioIsPitmanMorgansPairedTestAsScipyComputesIt(double[] method, double[] baseline, double ratio, double p, double low, double high)
     {
-        var f = Comparison.VarianceRatio(A, B);
-        Assert.That(f.Effect, Is.EqualTo(2.529411764705869).Within(1e-9));
-        Assert.That(f.PValue, Is.EqualTo(0.3906851851851878).Within(1e-6));
-        Assert.That(f.CiLow, Is.EqualTo(0.2633561241481686).Within(1e-6));
-        Assert.That(f.CiHigh, Is.EqualTo(24.2938108848871).Within(1e-5));
+        var c = Comparison.VarianceRatio(method, baseline);
+        Assert.That(c.Test, Is.EqualTo(EffectTest.VarianceRatio));
+        Assert.That(c.Effect, Is.EqualTo(ratio).Within(1e-9));
+        Assert.That(c.PValue, Is.EqualTo(p).Within(1e-9));
+        Assert.That(c.CiLow, Is.EqualTo(low).Within(1e-7 * low));
+        Assert.That(c.CiHigh, Is.EqualTo(high).Within(1e-7 * high));
+    }
+
+    /// <summary>
+    /// The pairing matters: the same values with the baseline's seeds shuffled give the same variance ratio
+    /// but another test (the F test of independent samples could not tell the two apart).
+    /// </summary>
+    [Test]
+    public void VarianceRatioUsesThePairingBySeed()
+    {
+        double[] method = [0.81, 0.79, 0.84, 0.80, 0.83], baseline = [0.78, 0.80, 0.79, 0.77, 0.80], shuffled = [0.80, 0.78, 0.77, 0.79, 0.80];
+        var paired = Comparison.VarianceRatio(method, baseline);
+        var other = Comparison.VarianceRatio(method, shuffled);
+        Assert.That(other.Effect, Is.EqualTo(paired.Effect).Within(1e-12));
+        Assert.That(other.PValue, Is.Not.EqualTo(paired.PValue).Within(1e-3));
+        Assert.That(Comparison.VarianceRatio([0.8, 0.7], [0.6, 0.9]).HasPValue, Is.False, "two pairs leave the test no degree of freedom");
     }
 
     [Test]
@@ -58,7 +82,7 @@ public class StatisticsTests
         Assert.That(c.Effect, Is.EqualTo(0.024).Within(1e-12));
         Assert.That(c.HasPValue, Is.False);
         Assert.That(double.IsNaN(c.PValue));
-        Assert.That(Comparison.VarianceRatio([0.7, 0.7, 0.7], [0.6, 0.7, 0.8]).HasPValue, Is.False, "a zero variance has no F test either");
+        Assert.That(Comparison.VarianceRatio([0.7, 0.7, 0.7], [0.6, 0.7, 0.8]).HasPValue, Is.False, "a zero variance has no test of the ratio either");
     }
 
     /// <summary>By hand: p = (0.01, 0.04, 0.03) sorted 0.01, 0.03, 0.04 → 3 × 0.01 = 0.03, 2 × 0.03 = 0.06, max(0.06, 1 × 0.04) = 0.06.</summary>

@@ -33,7 +33,7 @@ public sealed record Claim(ClaimEvidence Evidence, double AdjustedP, Verdict Ver
         var c = e.Comparison;
         double? Finite(double x) => double.IsFinite(x) ? x : null;
         return new ClaimRow(e.Id, e.Key.Section, e.Key.Quantity, e.Key.Probe, e.Key.Pooling, e.Key.Layer, e.Key.Metric, e.Key.Task,
-            e.Method, e.Baseline, c.Test == EffectTest.VarianceRatio ? "f" : "paired_t", e.Direction.ToString().ToLowerInvariant(), e.Paper, e.Statement,
+            e.Method, e.Baseline, c.Test == EffectTest.VarianceRatio ? "pitman_morgan" : "paired_t", e.Direction.ToString().ToLowerInvariant(), e.Paper, e.Statement,
             e.Measurement.Unit.ToString().ToLowerInvariant(), c.Count, Finite(c.Effect), Finite(c.Sd), Finite(c.CiLow), Finite(c.CiHigh),
             Finite(c.PValue), Finite(AdjustedP), VerdictText, Reason, string.Join(" ", e.Seeds));
     }

@@ -27,7 +27,7 @@ public sealed record Summary(int Count, double Mean, double StandardDeviation, d
 
 /// <summary>
 /// A method against a baseline over the seeds both have. <see cref="Effect"/> is the mean per-seed
-/// difference (paired t) or the ratio of variances (F test); <see cref="CiLow"/>/<see cref="CiHigh"/>
+/// difference (paired t) or the ratio of variances (Pitman–Morgan test, paired by seed); <see cref="CiLow"/>/<see cref="CiHigh"/>
 /// its 95 % interval; <see cref="PValue"/> two-sided, NaN where the test is undefined (fewer than two
 /// pairs, or no spread: a zero standard error gives no p-value, never p = 0).
 /// </summary>
@@ -57,23 +57,36 @@ public sealed record Comparison(EffectTest Test, int Count, double Effect, doubl
     }
 
     /// <summary>
-    /// The F test of equal variances (Xu et al.'s claim is about the spread across seeds): the ratio of
-    /// the method's variance to the baseline's, its 95 % interval, and the two-sided p-value.
+    /// Whether the method's spread across seeds differs from the baseline's (Xu et al.'s claim): the ratio of
+    /// the sample variances, method ÷ baseline, with the Pitman–Morgan test and its 95 % interval. The runs are
+    /// paired by seed (a seed fixes the data order and the head's initialisation for both), so the F test of
+    /// two independent samples does not apply; Pitman–Morgan is exact for paired normal values at any
+    /// n ≥ 3: the variances are equal exactly when the sums X + Y and differences X − Y are uncorrelated,
+    /// which a t test with n − 2 degrees of freedom checks. The interval is every ratio λ that test would
+    /// not reject for X/√λ against Y: F·(K ∓ √(K² − 1)) with K = 1 + 2(1 − r²)t²/(n − 2), r the correlation of
+    /// X and Y, t Student's 97.5 % quantile (Pitman 1939; Morgan 1939).
     /// </summary>
     public static Comparison VarianceRatio(IReadOnlyList<double> method, IReadOnlyList<double> baseline)
     {
-        if (method.Count < 2 || baseline.Count < 2)
-            return new Comparison(EffectTest.VarianceRatio, Math.Min(method.Count, baseline.Count), double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+        if (method.Count != baseline.Count) throw new ArgumentException("paired samples differ in length");
+        var count = method.Count;
+        if (count < 2) return new Comparison(EffectTest.VarianceRatio, count, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
         double vm = method.Variance(), vb = baseline.Variance();
-        var count = Math.Min(method.Count, baseline.Count);
-        if (VerdictRules.IsDegenerate(Math.Sqrt(vm), method) || VerdictRules.IsDegenerate(Math.Sqrt(vb), baseline))
+        if (VerdictRules.IsDegenerate(Math.Sqrt(vm), method) || VerdictRules.IsDegenerate(Math.Sqrt(vb), baseline) || count < 3)
             return new Comparison(EffectTest.VarianceRatio, count, vb > 0 ? vm / vb : double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
-        int d1 = method.Count - 1, d2 = baseline.Count - 1;
         var ratio = vm / vb;
-        var cdf = FisherSnedecor.CDF(d1, d2, ratio);
-        var tail = (1 - Summary.Confidence) / 2;
-        return new Comparison(EffectTest.VarianceRatio, count, ratio, double.NaN,
-            ratio / FisherSnedecor.InvCDF(d1, d2, 1 - tail), ratio / FisherSnedecor.InvCDF(d1, d2, tail), Math.Min(1, 2 * Math.Min(cdf, 1 - cdf)));
+        var degrees = count - 2;
+        // Sums and differences: Cov(X + Y, X − Y) = Var X − Var Y.
+        var sums = method.Zip(baseline, (x, y) => x + y).ToArray();
+        var differences = method.Zip(baseline, (x, y) => x - y).ToArray();
+        var r = Correlation.Pearson(sums, differences);
+        var t = r * Math.Sqrt(degrees / Math.Max(1 - r * r, double.Epsilon));
+        var p = Math.Min(1, 2 * (1 - StudentT.CDF(0, 1, degrees, Math.Abs(t))));
+        var rho = Correlation.Pearson(method, baseline);
+        var quantile = Summary.TQuantile(degrees);
+        var k = 1 + 2 * (1 - rho * rho) * quantile * quantile / degrees;
+        var spread = Math.Sqrt(k * k - 1);
+        return new Comparison(EffectTest.VarianceRatio, count, ratio, double.NaN, ratio * (k - spread), ratio * (k + spread), p);
     }
 }
 

@@ -49,7 +49,7 @@ public static class VerdictRules
         if (c.Count < MinimumSeeds)
             return (Verdict.InsufficientData, $"{c.Count} paired seed{(c.Count == 1 ? "" : "s")}; a verdict needs at least {MinimumSeeds}");
         if (!c.HasPValue || !double.IsFinite(adjustedP))
-            return (Verdict.InsufficientData, c.Test == EffectTest.VarianceRatio ? "a variance is zero: no F test" : "every paired difference is the same (zero spread): no t-test");
+            return (Verdict.InsufficientData, c.Test == EffectTest.VarianceRatio ? "a variance is zero: no test of the variance ratio" : "every paired difference is the same (zero spread): no t-test");
         if (adjustedP >= Alpha) return (Verdict.NotSignificant, "");
         var higher = c.Effect > c.Null;
         return evidence.Direction switch
